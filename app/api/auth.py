@@ -1,0 +1,19 @@
+"""Login endpoint."""
+
+from app.api.authentication import public
+from app.api.blueprint import ApiBlueprint
+from app.schemas.auth import LoginResultSchema, LoginSchema
+from app.services.auth import log_in
+
+blp = ApiBlueprint("auth", __name__, url_prefix="/api/auth", description="Log in for a token.")
+
+
+@blp.route("/login", methods=["POST"])
+@public
+@blp.doc(security=[])
+@blp.arguments(LoginSchema)
+@blp.response(200, LoginResultSchema)
+def login(credentials):
+    """Exchange an email and password for a bearer token."""
+    user, token = log_in(credentials["email"], credentials["password"])
+    return {"token": token, "user": user}

@@ -1,0 +1,33 @@
+"""Bearer-token authentication for the /api blueprints."""
+
+from flask import current_app, g, request
+
+from app.services.exceptions import AuthenticationFailed
+from app.services.tokens import authenticate_token
+
+
+def public(view):
+    """Mark a view as reachable without a token."""
+    view.is_public = True
+    return view
+
+
+def authenticate_request():
+    """Set ``g.current_user`` from the Authorization header, or raise AuthenticationFailed.
+
+    Runs before every view of an API blueprint, so a route is protected unless it is
+    marked @public.
+    """
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "is_public", False):
+        return
+
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationFailed("Missing bearer token: send 'Authorization: Bearer <token>'.")
+    g.current_user = authenticate_token(token.strip())
+
+
+def current_user():
+    """Return the user authenticated for this request."""
+    return g.current_user

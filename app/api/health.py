@@ -1,0 +1,24 @@
+"""Liveness and readiness probes for deploys; no authentication."""
+
+from flask import Blueprint
+
+from app.errors import error_response
+from app.services.health import database_is_ready
+
+blp = Blueprint("health", __name__)
+
+
+@blp.get("/health")
+def health():
+    """Report that the process serves requests, without touching the database."""
+    return {"status": "ok"}
+
+
+@blp.get("/ready")
+def ready():
+    """Report whether the database answers, with 503 while it does not."""
+    if database_is_ready():
+        return {"status": "ready", "database": "ok"}
+    return error_response(
+        503, "service_unavailable", "The database is unreachable.", headers={"Retry-After": "2"}
+    )

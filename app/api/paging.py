@@ -1,0 +1,13 @@
+"""HTTP side of pagination: the RFC 8288 ``Link`` header for the next page."""
+
+from flask import request, url_for
+
+
+def with_next_link(page):
+    """Return ``(page, headers)`` for a view, with ``Link: <...>; rel="next"`` when more follow."""
+    if not page.has_next_page:
+        return page, {}
+    args = request.args.to_dict(flat=False)
+    args["cursor"] = page.next_cursor
+    next_url = url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
+    return page, {"Link": f'<{next_url}>; rel="next"'}

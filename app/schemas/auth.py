@@ -1,0 +1,22 @@
+"""Login request and response."""
+
+import marshmallow as ma
+
+from app.schemas.base import ApiSchema
+from app.schemas.fields import Text
+from app.schemas.user import UserSchema
+
+
+class LoginSchema(ApiSchema):
+    email = Text(required=True, max_length=254)
+    # No trimming or format rule here: the password is compared as sent.
+    password = ma.fields.String(
+        required=True, load_only=True, validate=ma.validate.Length(min=1, max=1024)
+    )
+
+
+class LoginResultSchema(ApiSchema):
+    token = ma.fields.String(
+        required=True, metadata={"description": "Bearer token. It is shown only once."}
+    )
+    user = ma.fields.Nested(UserSchema, required=True)

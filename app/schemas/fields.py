@@ -1,0 +1,80 @@
+"""marshmallow fields shared by the schemas."""
+
+import datetime as dt
+import re
+
+import marshmallow as ma
+
+# Control characters are never valid in single-line text. NUL cannot be stored by
+# PostgreSQL at all, so it is rejected everywhere, multi-line text included.
+SINGLE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
+MULTI_LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Text(ma.fields.String):
+    """A string trimmed of surrounding whitespace, with a maximum length in characters.
+
+    ``multiline`` allows tabs and line breaks; other control characters are rejected.
+    A required text may not be blank.
+    """
+
+    default_error_messages = {
+        "blank": "May not be blank.",
+        "too_long": "Longer than the maximum of {max_length} characters.",
+        "control": "Contains control characters, which are not allowed here.",
+    }
+
+    def __init__(self, *, max_length, multiline=False, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        self.multiline = multiline
+        self.metadata.setdefault("maxLength", max_length)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        forbidden = MULTI_LINE_FORBIDDEN if self.multiline else SINGLE_LINE_FORBIDDEN
+        if forbidden.search(text):
+            raise self.make_error("control")
+        if len(text) > self.max_length:
+            raise self.make_error("too_long", max_length=self.max_length)
+        if self.required and not text:
+            raise self.make_error("blank")
+        return text
+
+
+class OptionalText(Text):
+    """A text that may be null; an empty or all-blank value is stored as null."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return text or None
+
+    def _validate(self, value):
+        # A blank value became null above; format validators apply only to real values.
+        if value is not None:
+            super()._validate(value)
+
+
+class UtcDateTime(ma.fields.DateTime):
+    """An ISO 8601 timestamp, always written in UTC with a ``Z`` suffix.
+
+    Input without an offset is read as UTC.
+    """
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and value.endswith(("z", "Z")):
+            value = value[:-1] + "+00:00"
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=dt.UTC)
+        return parsed.astimezone(dt.UTC)

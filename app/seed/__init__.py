@@ -1,0 +1,1 @@
+"""Realistic seed data, loaded with COPY: `flask seed --size demo|medium|large`."""

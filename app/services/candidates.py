@@ -1,0 +1,101 @@
+"""Candidates: people an agency may place in jobs."""
+
+import logging
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Candidate, JobCandidate
+from app.models.skills import lower_skills
+from app.services.activities import changed_fields_payload, record_activity
+from app.services.cascade import count_rows, delete_applications, require_cascade
+from app.services.exceptions import NotFound
+from app.services.pagination import SortKey, paginate
+from app.services.permissions import require_writer
+from app.services.transaction import write_transaction
+from app.services.updates import apply_changes
+
+logger = logging.getLogger(__name__)
+
+NEWEST_FIRST = SortKey(
+    "candidates", "createdAt", Candidate.created_at, Candidate.id, descending=True
+)
+
+
+def normalize_skills(skills):
+    """Drop repeated skills, ignoring case, and keep the first spelling of each."""
+    seen = set()
+    unique = []
+    for skill in skills:
+        folded = skill.casefold()
+        if folded not in seen:
+            seen.add(folded)
+            unique.append(skill)
+    return unique
+
+
+def list_candidates(*, limit, cursor=None, source=None, skill=None):
+    statement = select(Candidate)
+    if source is not None:
+        statement = statement.where(Candidate.source == source)
+    if skill:
+        # Served by the GIN index on lower_skills(skills).
+        statement = statement.where(lower_skills(Candidate.skills).contains([skill.lower()]))
+    return paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor)
+
+
+def get_candidate(candidate_id, *, for_update=False):
+    statement = select(Candidate).where(Candidate.id == candidate_id)
+    if for_update:
+        statement = statement.with_for_update()
+    candidate = db.session.scalar(statement)
+    if candidate is None:
+        raise NotFound("Candidate not found.")
+    return candidate
+
+
+def create_candidate(data, actor):
+    require_writer(actor)
+    data = {**data, "skills": normalize_skills(data.get("skills", []))}
+    with write_transaction():
+        candidate = Candidate(**data)
+        db.session.add(candidate)
+        db.session.flush()
+        record_activity(actor, "created", candidate)
+    logger.info("Created candidate %s by user %s", candidate.id, actor.id)
+    return candidate
+
+
+def update_candidate(candidate_id, changes, actor):
+    require_writer(actor)
+    if "skills" in changes:
+        changes = {**changes, "skills": normalize_skills(changes["skills"])}
+    with write_transaction():
+        candidate = get_candidate(candidate_id, for_update=True)
+        changed = apply_changes(candidate, changes)
+        if changed:
+            db.session.flush()
+            record_activity(actor, "updated", candidate, changed_fields_payload(changed))
+    logger.info("Updated candidate %s fields %s by user %s", candidate.id, changed, actor.id)
+    return candidate
+
+
+def delete_candidate(candidate_id, actor, *, cascade=False):
+    """Delete a candidate. With ``cascade`` their applications go too."""
+    require_writer(actor)
+    with write_transaction(deleting=True):
+        candidate = get_candidate(candidate_id, for_update=True)
+        applications = JobCandidate.candidate_id == candidate.id
+        application_count = count_rows(JobCandidate, applications)
+        require_cascade(application_count, "applications", "candidate", cascade)
+        if application_count:
+            delete_applications(actor, applications)
+
+        record_activity(actor, "deleted", candidate, {"cascadedApplications": application_count})
+        db.session.delete(candidate)
+    logger.info(
+        "Deleted candidate %s with %d applications by user %s",
+        candidate_id,
+        application_count,
+        actor.id,
+    )

@@ -1,0 +1,75 @@
+"""Clients: the companies an agency hires for."""
+
+import logging
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Client, Job
+from app.services.activities import changed_fields_payload, record_activity
+from app.services.cascade import count_rows, delete_jobs, require_cascade
+from app.services.exceptions import NotFound
+from app.services.pagination import SortKey, paginate
+from app.services.permissions import require_writer
+from app.services.transaction import write_transaction
+from app.services.updates import apply_changes
+
+logger = logging.getLogger(__name__)
+
+NEWEST_FIRST = SortKey("clients", "createdAt", Client.created_at, Client.id, descending=True)
+
+
+def list_clients(*, limit, cursor=None):
+    return paginate(select(Client), NEWEST_FIRST, limit=limit, cursor=cursor)
+
+
+def get_client(client_id, *, for_update=False):
+    statement = select(Client).where(Client.id == client_id)
+    if for_update:
+        statement = statement.with_for_update()
+    client = db.session.scalar(statement)
+    if client is None:
+        raise NotFound("Client not found.")
+    return client
+
+
+def create_client(data, actor):
+    require_writer(actor)
+    with write_transaction():
+        client = Client(**data)
+        db.session.add(client)
+        db.session.flush()
+        record_activity(actor, "created", client)
+    logger.info("Created client %s by user %s", client.id, actor.id)
+    return client
+
+
+def update_client(client_id, changes, actor):
+    require_writer(actor)
+    with write_transaction():
+        client = get_client(client_id, for_update=True)
+        changed = apply_changes(client, changes)
+        if changed:
+            db.session.flush()
+            record_activity(actor, "updated", client, changed_fields_payload(changed))
+    logger.info("Updated client %s fields %s by user %s", client.id, changed, actor.id)
+    return client
+
+
+def delete_client(client_id, actor, *, cascade=False):
+    """Delete a client. With ``cascade`` its jobs and their applications go too.
+
+    The client row is locked first, so no job can be added to it while this runs.
+    """
+    require_writer(actor)
+    with write_transaction(deleting=True):
+        client = get_client(client_id, for_update=True)
+        client_jobs = Job.client_id == client.id
+        job_count = count_rows(Job, client_jobs)
+        require_cascade(job_count, "jobs", "client", cascade)
+        if job_count:
+            delete_jobs(actor, client_jobs)
+
+        record_activity(actor, "deleted", client, {"cascadedJobs": job_count})
+        db.session.delete(client)
+    logger.info("Deleted client %s with %d jobs by user %s", client_id, job_count, actor.id)

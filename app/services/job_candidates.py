@@ -1,0 +1,162 @@
+"""Applications: a candidate on a job, moved through the pipeline stages."""
+
+import logging
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Candidate, Job, JobCandidate
+from app.models.enums import JOB_STATUSES_ACCEPTING
+from app.services.activities import changed_fields_payload, record_activity
+from app.services.exceptions import Conflict, InvalidInput, NotFound
+from app.services.pagination import SortKey, paginate
+from app.services.permissions import require_writer
+from app.services.transaction import write_transaction
+
+logger = logging.getLogger(__name__)
+
+NEWEST_FIRST = SortKey(
+    "job_candidates", "createdAt", JobCandidate.created_at, JobCandidate.id, descending=True
+)
+
+
+def _with_relations(statement):
+    return statement.options(
+        joinedload(JobCandidate.job, innerjoin=True),
+        joinedload(JobCandidate.candidate, innerjoin=True),
+    )
+
+
+def list_applications(*, limit, cursor=None, job_id=None, candidate_id=None, stage=None):
+    statement = _with_relations(select(JobCandidate))
+    if job_id is not None:
+        statement = statement.where(JobCandidate.job_id == job_id)
+    if candidate_id is not None:
+        statement = statement.where(JobCandidate.candidate_id == candidate_id)
+    if stage:
+        statement = statement.where(JobCandidate.stage.in_(stage))
+    return paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor)
+
+
+def list_job_pipeline(job_id, *, limit, cursor=None, stage=None):
+    """Return a page of the job's applications with their candidates.
+
+    Raises NotFound for an unknown job rather than returning an empty page.
+    """
+    if db.session.scalar(select(Job.id).where(Job.id == job_id)) is None:
+        raise NotFound("Job not found.")
+    return list_applications(limit=limit, cursor=cursor, job_id=job_id, stage=stage)
+
+
+def get_application(application_id, *, for_update=False):
+    statement = _with_relations(select(JobCandidate)).where(JobCandidate.id == application_id)
+    if for_update:
+        statement = statement.with_for_update(of=JobCandidate)
+    application = db.session.scalar(statement)
+    if application is None:
+        raise NotFound("Application not found.")
+    return application
+
+
+def _check_rejection_reason(stage, reason):
+    if stage == "rejected" and reason is None:
+        raise InvalidInput("rejection_reason", "Required when the stage is rejected.")
+    if stage != "rejected" and reason is not None:
+        raise InvalidInput("rejection_reason", "Allowed only when the stage is rejected.")
+
+
+def create_application(data, actor):
+    """Put a candidate on a job. The job must accept applications (not closed or filled)."""
+    require_writer(actor)
+    stage = data["stage"]
+    reason = data.get("rejection_reason")
+    _check_rejection_reason(stage, reason)
+
+    with write_transaction():
+        # A share lock keeps the job from being closed or deleted until this commits.
+        job = db.session.scalar(
+            select(Job).where(Job.id == data["job_id"]).with_for_update(read=True)
+        )
+        if job is None:
+            raise InvalidInput("job_id", "No job with this id.")
+        if job.status not in JOB_STATUSES_ACCEPTING:
+            raise Conflict(
+                f"The job is {job.status} and takes no new candidates. Reopen it first.",
+                code="job_not_accepting",
+            )
+        candidate = db.session.get(Candidate, data["candidate_id"])
+        if candidate is None:
+            raise InvalidInput("candidate_id", "No candidate with this id.")
+
+        application = JobCandidate(
+            job_id=job.id, candidate_id=candidate.id, stage=stage, rejection_reason=reason
+        )
+        application.job = job
+        application.candidate = candidate
+        db.session.add(application)
+        db.session.flush()
+        record_activity(actor, "created", application, {"stage": stage})
+    logger.info(
+        "Added candidate %s to job %s as application %s by user %s",
+        candidate.id,
+        job.id,
+        application.id,
+        actor.id,
+    )
+    return application
+
+
+def update_application(application_id, changes, actor):
+    """Move an application to another stage, or change its rejection reason.
+
+    Leaving ``rejected`` clears the reason. The row is locked, so two concurrent
+    moves are applied one after the other and each activity records the true
+    previous stage.
+    """
+    require_writer(actor)
+    with write_transaction():
+        application = get_application(application_id, for_update=True)
+        old_stage = application.stage
+        new_stage = changes.get("stage", old_stage)
+        if "rejection_reason" in changes:
+            reason = changes["rejection_reason"]
+        elif new_stage == "rejected":
+            reason = application.rejection_reason
+        else:
+            reason = None
+        _check_rejection_reason(new_stage, reason)
+
+        changed = []
+        if new_stage != old_stage:
+            application.stage = new_stage
+            application.stage_changed_at = func.now()
+            changed.append("stage")
+        if reason != application.rejection_reason:
+            application.rejection_reason = reason
+            changed.append("rejection_reason")
+
+        if changed:
+            db.session.flush()
+            if "stage" in changed:
+                payload = {"from": old_stage, "to": new_stage}
+                record_activity(actor, "stage_changed", application, payload)
+            else:
+                record_activity(actor, "updated", application, changed_fields_payload(changed))
+    logger.info(
+        "Updated application %s (%s -> %s) by user %s",
+        application.id,
+        old_stage,
+        application.stage,
+        actor.id,
+    )
+    return application
+
+
+def delete_application(application_id, actor):
+    require_writer(actor)
+    with write_transaction():
+        application = get_application(application_id, for_update=True)
+        record_activity(actor, "deleted", application, {"stage": application.stage})
+        db.session.delete(application)
+    logger.info("Deleted application %s by user %s", application_id, actor.id)

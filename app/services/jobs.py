@@ -1,0 +1,120 @@
+"""Jobs: openings at a client, each owned by a recruiter."""
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Client, Job, JobCandidate, User
+from app.services.activities import changed_fields_payload, record_activity
+from app.services.cascade import count_rows, delete_applications, require_cascade
+from app.services.exceptions import InvalidInput, NotFound
+from app.services.pagination import SortKey, paginate
+from app.services.permissions import WRITER_ROLES, require_writer
+from app.services.transaction import write_transaction
+from app.services.updates import apply_changes
+
+logger = logging.getLogger(__name__)
+
+NEWEST_FIRST = SortKey("jobs", "createdAt", Job.created_at, Job.id, descending=True)
+
+
+def _with_relations(statement):
+    return statement.options(
+        joinedload(Job.client, innerjoin=True), joinedload(Job.owner, innerjoin=True)
+    )
+
+
+def list_jobs(*, limit, cursor=None, status=None, client_id=None, owner_id=None):
+    statement = _with_relations(select(Job))
+    if status:
+        statement = statement.where(Job.status.in_(status))
+    if client_id is not None:
+        statement = statement.where(Job.client_id == client_id)
+    if owner_id is not None:
+        statement = statement.where(Job.owner_id == owner_id)
+    return paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor)
+
+
+def get_job(job_id, *, for_update=False):
+    statement = _with_relations(select(Job)).where(Job.id == job_id)
+    if for_update:
+        statement = statement.with_for_update(of=Job)
+    job = db.session.scalar(statement)
+    if job is None:
+        raise NotFound("Job not found.")
+    return job
+
+
+def _load_client(client_id):
+    client = db.session.get(Client, client_id)
+    if client is None:
+        raise InvalidInput("client_id", "No client with this id.")
+    return client
+
+
+def _load_owner(owner_id, actor):
+    owner = actor if owner_id == actor.id else db.session.get(User, owner_id)
+    if owner is None:
+        raise InvalidInput("owner_id", "No user with this id.")
+    if owner.role not in WRITER_ROLES:
+        raise InvalidInput("owner_id", "The owner must be a recruiter or an admin.")
+    return owner
+
+
+def create_job(data, actor):
+    require_writer(actor)
+    with write_transaction():
+        client = _load_client(data["client_id"])
+        owner = _load_owner(data.get("owner_id", actor.id), actor)
+        job = Job(**{**data, "owner_id": owner.id})
+        job.client = client
+        job.owner = owner
+        db.session.add(job)
+        db.session.flush()
+        record_activity(actor, "created", job, {"status": job.status})
+    logger.info("Created job %s for client %s by user %s", job.id, client.id, actor.id)
+    return job
+
+
+def update_job(job_id, changes, actor):
+    require_writer(actor)
+    with write_transaction():
+        job = get_job(job_id, for_update=True)
+        if "client_id" in changes and changes["client_id"] != job.client_id:
+            job.client = _load_client(changes["client_id"])
+        if "owner_id" in changes and changes["owner_id"] != job.owner_id:
+            job.owner = _load_owner(changes["owner_id"], actor)
+        old_status = job.status
+
+        changed = apply_changes(job, changes)
+        if changed:
+            db.session.flush()
+            payload = changed_fields_payload(changed)
+            if "status" in changed:
+                payload["status"] = {"from": old_status, "to": job.status}
+            record_activity(actor, "updated", job, payload)
+    logger.info("Updated job %s fields %s by user %s", job.id, changed, actor.id)
+    return job
+
+
+def delete_job(job_id, actor, *, cascade=False):
+    """Delete a job. With ``cascade`` its applications go too.
+
+    The job row is locked first, so no application can be added while this runs.
+    """
+    require_writer(actor)
+    with write_transaction(deleting=True):
+        job = get_job(job_id, for_update=True)
+        applications = JobCandidate.job_id == job.id
+        application_count = count_rows(JobCandidate, applications)
+        require_cascade(application_count, "applications", "job", cascade)
+        if application_count:
+            delete_applications(actor, applications)
+
+        record_activity(actor, "deleted", job, {"cascadedApplications": application_count})
+        db.session.delete(job)
+    logger.info(
+        "Deleted job %s with %d applications by user %s", job_id, application_count, actor.id
+    )

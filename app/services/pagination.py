@@ -1,0 +1,139 @@
+"""Keyset pagination with opaque, signed cursors.
+
+A page is ordered by a sort key plus the row id as a tiebreaker, and the next page
+starts strictly after the last row's (key, id) pair. Rows that share a key value are
+neither skipped nor repeated, and rows inserted between requests do not shift pages
+the way OFFSET does.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy import literal, tuple_
+
+from app.extensions import db
+from app.services.exceptions import InvalidCursor
+
+CURSOR_VERSION = 1
+CURSOR_SALT = "page-cursor"
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """A column to order a list of ``resource`` by, named as the API names it."""
+
+    resource: str
+    name: str
+    column: object
+    id_column: object
+    descending: bool = True
+
+    @property
+    def order_name(self):
+        return "desc" if self.descending else "asc"
+
+
+@dataclass
+class Page:
+    data: list
+    has_next_page: bool
+    next_cursor: str | None
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=CURSOR_SALT)
+
+
+def _encode_value(value):
+    if isinstance(value, dt.datetime):
+        return {"t": value.isoformat()}
+    return value
+
+
+def _decode_value(raw):
+    if isinstance(raw, dict) and set(raw) == {"t"} and isinstance(raw["t"], str):
+        parsed = dt.datetime.fromisoformat(raw["t"])
+        if parsed.tzinfo is None:
+            raise ValueError("cursor timestamp without a time zone")
+        return parsed
+    if isinstance(raw, (str, int)) and not isinstance(raw, bool):
+        return raw
+    raise ValueError("unsupported cursor value")
+
+
+def encode_cursor(sort_key, value, row_id):
+    """Return the opaque cursor that points just after the row ``(value, row_id)``."""
+    payload = {
+        "v": CURSOR_VERSION,
+        "r": sort_key.resource,
+        "s": sort_key.name,
+        "o": sort_key.order_name,
+        "k": [_encode_value(value), str(row_id)],
+    }
+    return _serializer().dumps(payload)
+
+
+def decode_cursor(sort_key, cursor):
+    """Return the (value, id) position of a cursor made for ``sort_key``.
+
+    Raises InvalidCursor for anything this server did not sign, an older cursor
+    version, or a cursor made for another list or sort.
+    """
+    try:
+        payload = _serializer().loads(cursor)
+    except BadData:
+        raise InvalidCursor("The cursor is invalid. Start again from the first page.") from None
+
+    if not isinstance(payload, dict) or payload.get("v") != CURSOR_VERSION:
+        raise InvalidCursor("The cursor is from an older version. Start again from the first page.")
+    if payload.get("r") != sort_key.resource:
+        raise InvalidCursor(
+            "The cursor was made for another list. Start again from the first page."
+        )
+    if payload.get("s") != sort_key.name or payload.get("o") != sort_key.order_name:
+        raise InvalidCursor(
+            "The cursor was made for another sort order. Start again from the first page."
+        )
+    try:
+        raw_value, raw_id = payload["k"]
+        return _decode_value(raw_value), uuid.UUID(raw_id)
+    except (KeyError, TypeError, ValueError):
+        raise InvalidCursor("The cursor is invalid. Start again from the first page.") from None
+
+
+def paginate(statement, sort_key, *, limit, cursor=None):
+    """Run ``statement`` for one page of at most ``limit`` entities.
+
+    Reads one row beyond the page to learn whether another page follows, so a page
+    costs one statement and no COUNT.
+    """
+    ordering = tuple_(sort_key.column, sort_key.id_column)
+    if cursor:
+        value, row_id = decode_cursor(sort_key, cursor)
+        position = tuple_(
+            literal(value, sort_key.column.type), literal(row_id, sort_key.id_column.type)
+        )
+        if sort_key.descending:
+            statement = statement.where(ordering < position)
+        else:
+            statement = statement.where(ordering > position)
+
+    if sort_key.descending:
+        statement = statement.order_by(sort_key.column.desc(), sort_key.id_column.desc())
+    else:
+        statement = statement.order_by(sort_key.column.asc(), sort_key.id_column.asc())
+
+    rows = db.session.scalars(statement.limit(limit + 1)).all()
+    has_next_page = len(rows) > limit
+    rows = rows[:limit]
+
+    next_cursor = None
+    if has_next_page:
+        last = rows[-1]
+        next_cursor = encode_cursor(
+            sort_key, getattr(last, sort_key.column.key), getattr(last, sort_key.id_column.key)
+        )
+    return Page(data=rows, has_next_page=has_next_page, next_cursor=next_cursor)

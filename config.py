@@ -1,0 +1,95 @@
+"""Configuration classes, read from the environment in the Heroku style."""
+
+import os
+
+
+def env_int(name, default):
+    """Read an integer setting, failing at startup with the variable's name."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def env_float(name, default):
+    """Read a float setting, failing at startup with the variable's name."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, got {raw!r}") from None
+
+
+def database_url(raw):
+    """Return a SQLAlchemy URL that uses psycopg2 for a DATABASE_URL value.
+
+    Heroku hands out ``postgres://`` URLs, a scheme SQLAlchemy no longer accepts, and
+    SQLAlchemy 2.1 maps a bare ``postgresql://`` to psycopg 3, which is not installed.
+    """
+    for scheme in ("postgres://", "postgresql://"):
+        if raw.startswith(scheme):
+            return "postgresql+psycopg2://" + raw[len(scheme) :]
+    return raw
+
+
+class Config:
+    """Production defaults. Every value can be overridden by an environment variable."""
+
+    # Security. Required: create_app() refuses to start without it, because cursors
+    # and sessions signed with a known key could be forged.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Lifetime of a token issued by POST /api/auth/login. Tokens made with
+    # `flask tokens create` do not expire unless asked to.
+    LOGIN_TOKEN_TTL_HOURS = env_int("LOGIN_TOKEN_TTL_HOURS", 24 * 30)
+
+    # Database
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/ats")
+    )
+    DB_POOL_SIZE = env_int("DB_POOL_SIZE", 5)
+    DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 5)
+    DB_POOL_TIMEOUT_S = env_float("DB_POOL_TIMEOUT_S", 2.0)
+    DB_POOL_RECYCLE_S = env_int("DB_POOL_RECYCLE_S", 1800)
+    DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
+
+    # HTTP
+    # 1 MiB is far above any valid request body here; larger bodies get 413.
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH_BYTES", 1024 * 1024)
+
+    # OpenAPI document and interactive docs (flask-smorest)
+    API_TITLE = "Recruiting ATS API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+
+    # Logging
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+    @property
+    def SQLALCHEMY_ENGINE_OPTIONS(self):
+        return {
+            "pool_size": self.DB_POOL_SIZE,
+            "max_overflow": self.DB_MAX_OVERFLOW,
+            "pool_timeout": self.DB_POOL_TIMEOUT_S,
+            "pool_recycle": self.DB_POOL_RECYCLE_S,
+            "pool_pre_ping": True,
+            # Timestamps leave the database in UTC whatever the server's zone is.
+            "connect_args": {
+                "options": f"-c timezone=UTC -c statement_timeout={self.DB_STATEMENT_TIMEOUT_MS}",
+            },
+        }
+
+
+class TestConfig(Config):
+    """Settings for the test suite. The database URL is set by the test fixtures."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"

@@ -1,0 +1,241 @@
+"""Fixtures: a fresh PostgreSQL database per test run, the app, clients and factories.
+
+The server is the one at TEST_DATABASE_URL (an admin URL such as
+postgresql://postgres@127.0.0.1:5432/postgres) or, when that is unset, the embedded
+PostgreSQL of this checkout. Each run creates its own database, builds it with the
+migrations, and drops it at the end. Tables are emptied after every test.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg2
+import pytest
+from flask_migrate import upgrade
+from psycopg2 import sql
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.extensions import db
+from app.services.tokens import issue_token
+from app.services.users import create_user
+from config import TestConfig
+from config import database_url as sqlalchemy_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TABLES = ("activities", "job_candidates", "jobs", "candidates", "clients", "api_tokens", "users")
+TRUNCATE_ALL = text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+
+
+def _admin_url():
+    configured = os.environ.get("TEST_DATABASE_URL")
+    if configured:
+        return configured
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "scripts" / "embedded_postgres.py")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
+def _libpq_url(url):
+    """Return a URL psycopg2 accepts, whatever driver suffix it carries."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def create_database(admin_url, name):
+    connection = psycopg2.connect(_libpq_url(admin_url))
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connection.close()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(admin_url, name):
+    connection = psycopg2.connect(_libpq_url(admin_url))
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def admin_database_url():
+    """URL of the server's maintenance database, for tests that create databases."""
+    return _admin_url()
+
+
+@pytest.fixture(scope="session")
+def database_url(admin_database_url):
+    """URL of a database created for this test run and dropped after it."""
+    name = f"ats_test_{os.getpid()}_{secrets.token_hex(3)}"
+    url = create_database(admin_database_url, name)
+    yield url
+    drop_database(admin_database_url, name)
+
+
+def make_config(database_url, **overrides):
+    """Return a TestConfig subclass bound to ``database_url``."""
+    return type(
+        "BoundTestConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url), **overrides},
+    )
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The application, on a database built by running the migrations."""
+    application = create_app(make_config(database_url))
+    with application.app_context():
+        upgrade()
+    return application
+
+
+@pytest.fixture(autouse=True)
+def clean_tables(request):
+    """Empty every table after each test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        db.session.remove()
+        db.session.execute(TRUNCATE_ALL)
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user with a token; return ``(user, headers)``."""
+    counter = iter(range(1_000_000))
+
+    def make(role="recruiter", email=None, password="correct-horse-battery"):
+        email = email or f"{role}{next(counter)}@example.com"
+        with app.app_context():
+            user = create_user(email, password, role=role, name=f"Test {role.title()}")
+            _, token = issue_token(user, name="test")
+            db.session.remove()
+        return user, {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.fixture
+def auth(make_user):
+    """Headers of a recruiter, who may read and write."""
+    return make_user("recruiter")[1]
+
+
+@pytest.fixture
+def viewer_auth(make_user):
+    """Headers of a viewer, who may only read."""
+    return make_user("viewer")[1]
+
+
+@pytest.fixture
+def make_client_record(client, auth):
+    """Create a client through the API; return its JSON."""
+    counter = iter(range(1_000_000))
+
+    def make(**overrides):
+        body = {"name": f"Client {next(counter)}", "industry": "Software", **overrides}
+        response = client.post("/api/clients", json=body, headers=auth)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make
+
+
+@pytest.fixture
+def make_job(client, auth, make_client_record):
+    """Create a job through the API (with a new client unless given); return its JSON."""
+
+    def make(**overrides):
+        if "clientId" not in overrides:
+            overrides["clientId"] = make_client_record()["id"]
+        body = {"title": "Backend Engineer", **overrides}
+        response = client.post("/api/jobs", json=body, headers=auth)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make
+
+
+@pytest.fixture
+def make_candidate(client, auth):
+    """Create a candidate through the API; return its JSON."""
+    counter = iter(range(1_000_000))
+
+    def make(**overrides):
+        number = next(counter)
+        body = {
+            "firstName": "Ada",
+            "lastName": f"Lovelace{number}",
+            "email": f"ada{number}@example.com",
+            **overrides,
+        }
+        response = client.post("/api/candidates", json=body, headers=auth)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make
+
+
+@pytest.fixture
+def make_application(client, auth, make_job, make_candidate):
+    """Put a candidate on a job through the API (new ones unless given); return its JSON."""
+
+    def make(**overrides):
+        if "jobId" not in overrides:
+            overrides["jobId"] = make_job()["id"]
+        if "candidateId" not in overrides:
+            overrides["candidateId"] = make_candidate()["id"]
+        response = client.post("/api/job-candidates", json=overrides, headers=auth)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make
+
+
+@pytest.fixture
+def activities(app):
+    """Return the activity rows as dicts, oldest first."""
+    from app.models import Activity
+
+    def fetch(**filters):
+        with app.app_context():
+            query = db.select(Activity).filter_by(**filters).order_by(Activity.id)
+            rows = db.session.scalars(query).all()
+            result = [
+                {
+                    "action": row.action,
+                    "entity_type": row.entity_type,
+                    "entity_id": str(row.entity_id),
+                    "actor_id": str(row.actor_id) if row.actor_id else None,
+                    "job_id": str(row.job_id) if row.job_id else None,
+                    "candidate_id": str(row.candidate_id) if row.candidate_id else None,
+                    "client_id": str(row.client_id) if row.client_id else None,
+                    "payload": row.payload,
+                }
+                for row in rows
+            ]
+            db.session.remove()
+        return result
+
+    return fetch

@@ -1,0 +1,126 @@
+"""Every error has the one JSON shape, and bad input never causes a 500."""
+
+import pytest
+from flask import abort
+
+from app import create_app
+from tests.conftest import make_config
+
+
+def assert_error_shape(response, status, code):
+    assert response.status_code == status
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str)
+
+
+def test_unknown_route_is_404_in_error_shape(client):
+    response = client.get("/api/nothing-here")
+
+    assert_error_shape(response, 404, "not_found")
+
+
+def test_wrong_method_is_405_in_error_shape(client, auth):
+    response = client.put("/api/clients", json={}, headers=auth)
+
+    assert_error_shape(response, 405, "method_not_allowed")
+    assert "GET" in response.headers["Allow"]
+
+
+def test_malformed_json_is_400(client, auth):
+    response = client.post(
+        "/api/clients", data="{not json", headers={**auth, "Content-Type": "application/json"}
+    )
+
+    assert_error_shape(response, 400, "malformed_json")
+
+
+def test_json_array_body_is_422(client, auth):
+    response = client.post("/api/clients", json=["a", "b"], headers=auth)
+
+    assert_error_shape(response, 422, "validation_failed")
+
+
+def test_body_over_size_limit_is_413(client, auth):
+    response = client.post(
+        "/api/clients",
+        data='{"name": "' + "a" * (2 * 1024 * 1024) + '"}',
+        headers={**auth, "Content-Type": "application/json"},
+    )
+
+    assert_error_shape(response, 413, "payload_too_large")
+
+
+def test_unknown_query_parameter_is_422(client, auth):
+    response = client.get("/api/jobs?statuss=open", headers=auth)
+
+    assert_error_shape(response, 422, "validation_failed")
+    assert "statuss" in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("limit", ["0", "101", "-1", "abc", "99999999999999999999999", "1.5"])
+def test_limit_out_of_range_is_422(client, auth, limit):
+    response = client.get(f"/api/clients?limit={limit}", headers=auth)
+
+    assert_error_shape(response, 422, "validation_failed")
+    assert "limit" in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/clients/not-a-uuid",
+        "/api/jobs/123",
+        "/api/candidates/' OR 1=1 --",
+        "/api/job-candidates/00000000-0000-0000-0000",
+        "/api/jobs/not-a-uuid/candidates",
+    ],
+)
+def test_malformed_id_is_404(client, auth, path):
+    response = client.get(path, headers=auth)
+
+    assert_error_shape(response, 404, "not_found")
+
+
+@pytest.mark.parametrize("resource", ["clients", "jobs", "candidates", "job-candidates"])
+def test_unknown_id_is_404(client, auth, resource):
+    response = client.get(f"/api/{resource}/6f1c1c9e-2b1a-4a43-9a55-8d0e5b1f0e11", headers=auth)
+
+    assert_error_shape(response, 404, "not_found")
+
+
+def test_unexpected_exception_is_500_without_details(database_url):
+    app = create_app(make_config(database_url))
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internal detail")
+
+    response = app.test_client().get("/boom")
+
+    assert_error_shape(response, 500, "internal_error")
+    assert "secret internal detail" not in response.get_data(as_text=True)
+
+
+def test_abort_with_plain_http_error_uses_error_shape(database_url):
+    app = create_app(make_config(database_url))
+
+    @app.get("/teapot")
+    def teapot():
+        abort(409)
+
+    response = app.test_client().get("/teapot")
+
+    assert_error_shape(response, 409, "conflict")
+
+
+def test_database_unreachable_is_503(admin_database_url):
+    unreachable = "postgresql://postgres@127.0.0.1:1/none"
+    app = create_app(make_config(unreachable))
+    client = app.test_client()
+
+    response = client.get("/api/clients", headers={"Authorization": "Bearer ats_x"})
+
+    assert_error_shape(response, 503, "service_unavailable")
+    assert response.headers["Retry-After"] == "2"
