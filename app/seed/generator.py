@@ -218,7 +218,9 @@ class SeedGenerator:
                 payload=payload_json(status=initial_status),
             )
             if status != initial_status:
-                updated = min(self.now - 60, time + self.rng.uniform(20, 150) * DAY_S)
+                updated = time + self.rng.uniform(20, 150) * DAY_S
+                if updated >= self.now:
+                    updated = time + self.rng.random() * (self.now - time)
                 self._activity(
                     updated,
                     owner_id,
@@ -418,9 +420,9 @@ class SeedGenerator:
     def activity_count(self):
         return len(self.activities)
 
-    def activity_rows(self):
-        """Yield the collected activities in time order, numbered from 1."""
+    def activity_rows(self, first_id):
+        """Yield the collected activities in time order, numbered from ``first_id``."""
         self.activities.sort(key=lambda activity: activity[0])
-        for number, (time, tail) in enumerate(self.activities, start=1):
+        for number, (time, tail) in enumerate(self.activities, start=first_id):
             yield f"{number}\t{timestamp_value(time)}\t{tail}\n"
         self.activities = []

@@ -13,7 +13,10 @@ from psycopg2 import sql
 
 from app.seed.copy import copy_rows
 
-DOMAIN_TABLES = ("clients", "jobs", "candidates", "job_candidates", "activities")
+# Tables that must be empty before a seed. Activities are not among them: creating
+# the first admin already logs one.
+RECRUITING_TABLES = ("clients", "jobs", "candidates", "job_candidates")
+DOMAIN_TABLES = (*RECRUITING_TABLES, "activities")
 SEEDED_TABLES = ("users", *DOMAIN_TABLES)
 
 
@@ -22,9 +25,9 @@ class SeedError(Exception):
 
 
 def existing_rows(cursor):
-    """Return ``{table: True}`` for each domain table that holds rows."""
+    """Return ``{table: bool}``: whether each recruiting table holds rows."""
     found = {}
-    for table in DOMAIN_TABLES:
+    for table in RECRUITING_TABLES:
         cursor.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(table)))
         found[table] = cursor.fetchone()[0]
     return found
@@ -61,6 +64,9 @@ def load(connection, generator, report):
     """
     counts = {}
     with connection.cursor() as cursor:
+        # The app's per-statement timeout guards requests; a COPY of millions of rows
+        # legitimately takes minutes.
+        cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
 
@@ -88,12 +94,15 @@ def load(connection, generator, report):
         for table, columns, rows, expected in steps:
             counts[table] = _copy_table(cursor, table, columns, rows(), expected, report)
 
+        # Seeded activities are numbered after any existing ones, as if committed now.
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM activities")
+        first_id = cursor.fetchone()[0] + 1
         expected = generator.activity_count()
         counts["activities"] = _copy_table(
             cursor,
             "activities",
             generator.ACTIVITY_COLUMNS,
-            generator.activity_rows(),
+            generator.activity_rows(first_id),
             expected,
             report,
         )

@@ -1,0 +1,84 @@
+"""The migrations build the schema on an empty database and match the models."""
+
+import secrets
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from app import create_app
+from app.extensions import db
+from tests.conftest import create_database, drop_database, make_config
+
+EXPECTED_TABLES = {
+    "users",
+    "api_tokens",
+    "clients",
+    "jobs",
+    "candidates",
+    "job_candidates",
+    "activities",
+    "alembic_version",
+}
+
+
+@pytest.fixture
+def empty_database(admin_database_url):
+    name = f"ats_migration_{secrets.token_hex(4)}"
+    url = create_database(admin_database_url, name)
+    app = create_app(make_config(url))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    drop_database(admin_database_url, name)
+
+
+def test_migrations_upgrade_builds_every_table(empty_database):
+    with empty_database.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+
+    assert tables == EXPECTED_TABLES
+
+
+def test_migrations_match_the_models(empty_database):
+    with empty_database.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+
+    assert differences == []
+
+
+def test_migrations_downgrade_and_upgrade_again(empty_database):
+    with empty_database.app_context():
+        upgrade()
+        downgrade(revision="base")
+        emptied = set(inspect(db.engine).get_table_names())
+        upgrade()
+        rebuilt = set(inspect(db.engine).get_table_names())
+
+    assert emptied == {"alembic_version"}
+    assert rebuilt == EXPECTED_TABLES
+
+
+def test_activities_reject_update_and_delete(app):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    with app.app_context():
+        db.session.execute(
+            text(
+                "INSERT INTO activities (action, entity_type, entity_id) "
+                "VALUES ('created', 'client', gen_random_uuid())"
+            )
+        )
+        db.session.commit()
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text("UPDATE activities SET action = 'updated'"))
+        db.session.rollback()
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text("DELETE FROM activities"))
+        db.session.rollback()
