@@ -20,7 +20,15 @@ def scalar(app, sql):
 
 def test_users_create_makes_an_admin(app, runner):
     result = runner.invoke(
-        args=["users", "create", "boss@example.com", "--password", "long-enough-pw", "--role", "admin"]
+        args=[
+            "users",
+            "create",
+            "boss@example.com",
+            "--password",
+            "long-enough-pw",
+            "--role",
+            "admin",
+        ]
     )
 
     assert result.exit_code == 0, result.output
@@ -37,7 +45,9 @@ def test_users_create_short_password_fails(runner):
 def test_users_create_duplicate_fails(runner):
     runner.invoke(args=["users", "create", "dup@example.com", "--password", "long-enough-pw"])
 
-    result = runner.invoke(args=["users", "create", "DUP@example.com", "--password", "long-enough-pw"])
+    result = runner.invoke(
+        args=["users", "create", "DUP@example.com", "--password", "long-enough-pw"]
+    )
 
     assert result.exit_code != 0
     assert "already exists" in result.output

@@ -193,7 +193,7 @@ def test_clients_delete_without_jobs_is_204(client, auth, make_client_record, ac
     assert activities(action="deleted")[0]["entity_id"] == record["id"]
 
 
-def test_clients_delete_with_jobs_is_409_and_keeps_rows(client, auth, make_job):
+def test_clients_delete_with_jobs_is_409(client, auth, make_job):
     job = make_job()
 
     response = client.delete(f"/api/clients/{job['clientId']}", headers=auth)

@@ -36,6 +36,33 @@ def test_malformed_json_is_400(client, auth):
     assert_error_shape(response, 400, "malformed_json")
 
 
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data"]
+)
+def test_non_json_body_is_415(client, auth, content_type):
+    response = client.post(
+        "/api/clients", data="name=Acme", headers={**auth, "Content-Type": content_type}
+    )
+
+    assert_error_shape(response, 415, "unsupported_media_type")
+
+
+def test_non_json_patch_changes_nothing(client, auth, make_client_record):
+    record = make_client_record(industry="Software")
+
+    response = client.patch(
+        f"/api/clients/{record['id']}",
+        data="industry=Energy",
+        headers={**auth, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert response.status_code == 415
+    assert (
+        client.get(f"/api/clients/{record['id']}", headers=auth).get_json()["industry"]
+        == "Software"
+    )
+
+
 def test_json_array_body_is_422(client, auth):
     response = client.post("/api/clients", json=["a", "b"], headers=auth)
 

@@ -16,7 +16,7 @@ def health():
 
 @blp.get("/ready")
 def ready():
-    """Report whether the database answers, with 503 while it does not."""
+    """Report whether a query succeeds, with 503 while the database is unreachable."""
     if database_is_ready():
         return {"status": "ready", "database": "ok"}
     return error_response(

@@ -28,7 +28,9 @@ from app.seed.sizes import SIZES
     is_flag=True,
     help="Delete the existing clients, jobs, candidates, applications and activities first.",
 )
-@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds data.")
+@click.option(
+    "--if-empty", is_flag=True, help="Do nothing when the database already contains data."
+)
 @with_appcontext
 def seed_command(size, random_seed, reset_first, if_empty):
     """Load realistic recruiting data with COPY. Needs empty tables unless --reset."""
@@ -40,11 +42,11 @@ def seed_command(size, random_seed, reset_first, if_empty):
         with connection.cursor() as cursor:
             filled = [table for table, has_rows in existing_rows(cursor).items() if has_rows]
             if filled and if_empty:
-                click.echo(f"Database already holds data ({', '.join(filled)}); not seeding.")
+                click.echo(f"Database already contains data ({', '.join(filled)}); not seeding.")
                 return
             if filled and not reset_first:
                 raise click.ClickException(
-                    f"Tables {', '.join(filled)} already hold rows. "
+                    f"Tables {', '.join(filled)} already contain rows. "
                     "Run with --reset to replace them, or --if-empty to skip."
                 )
             if reset_first:

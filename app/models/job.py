@@ -27,8 +27,8 @@ class Job(UUIDPrimaryKey, Timestamps, db.Model):
         Uuid, ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
     )
 
-    # Relations load only when a query asks for them, so a forgotten eager load
-    # fails loudly in tests instead of issuing one query per row.
+    # Relations load only when a query requests them, so a forgotten eager load
+    # raises in tests instead of issuing one query per row.
     client = relationship("Client", lazy="raise_on_sql")
     owner = relationship("User", lazy="raise_on_sql")
 

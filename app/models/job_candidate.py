@@ -42,7 +42,7 @@ class JobCandidate(UUIDPrimaryKey, Timestamps, db.Model):
     __table_args__ = (
         UniqueConstraint("job_id", "candidate_id", name="uq_job_candidates_job_id_candidate_id"),
         CheckConstraint(check_in("stage", STAGES), name="stage"),
-        # A rejected application always says why; any other carries no reason.
+        # A rejected application always has a reason, and no other application has one.
         CheckConstraint(
             "(stage = 'rejected') = (rejection_reason IS NOT NULL)", name="rejection_reason"
         ),

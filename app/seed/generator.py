@@ -168,28 +168,21 @@ class SeedGenerator:
     )
 
     def _job_status(self, age_days):
+        """Pick a status by age: old jobs are mostly filled or closed, new ones open."""
         roll = self.rng.random()
         if age_days > 180:
-            return (
-                "filled"
-                if roll < 0.45
-                else "closed"
-                if roll < 0.85
-                else "on_hold"
-                if roll < 0.9
-                else "open"
-            )
-        if age_days > 60:
-            return (
-                "open"
-                if roll < 0.5
-                else "filled"
-                if roll < 0.7
-                else "closed"
-                if roll < 0.85
-                else "on_hold"
-            )
-        return "open" if roll < 0.8 else "draft" if roll < 0.9 else "on_hold"
+            thresholds = ((0.45, "filled"), (0.85, "closed"), (0.9, "on_hold"))
+            fallback = "open"
+        elif age_days > 60:
+            thresholds = ((0.5, "open"), (0.7, "filled"), (0.85, "closed"))
+            fallback = "on_hold"
+        else:
+            thresholds = ((0.8, "open"), (0.9, "draft"))
+            fallback = "on_hold"
+        for limit, status in thresholds:
+            if roll < limit:
+                return status
+        return fallback
 
     def jobs(self):
         types, type_weights = _weighted(EMPLOYMENT_TYPE_WEIGHTS)
@@ -330,19 +323,19 @@ class SeedGenerator:
             counts[eligible[min(position, len(eligible) - 1)]] += 1
         return counts
 
-    def _pick_candidate(self, time, taken):
+    def _pick_candidate(self, time, on_job):
         """Return the index of a candidate known at ``time`` and not yet on this job."""
         known = bisect.bisect_right(self.candidate_times, time)
         for _ in range(8):
             if known == 0:
                 break
             index = self.rng.randrange(known)
-            if index not in taken:
+            if index not in on_job:
                 return index
         # Few candidates existed yet: take any free one; the caller moves the time later.
         while True:
             index = self.rng.randrange(len(self.candidate_ids))
-            if index not in taken:
+            if index not in on_job:
                 return index
 
     def applications(self):
@@ -355,14 +348,14 @@ class SeedGenerator:
             job_time = self.job_times[job_index]
             client_id = self.job_client_ids[job_index]
             owner_id = self.job_owner_ids[job_index]
-            taken = set()
+            on_job = set()
             for _ in range(count):
                 # Most applications arrive in the weeks after the job opens.
                 time = job_time + rng.expovariate(1.0 / (20 * DAY_S))
                 if time >= now:
                     time = job_time + rng.random() * (now - job_time)
-                candidate_index = self._pick_candidate(time, taken)
-                taken.add(candidate_index)
+                candidate_index = self._pick_candidate(time, on_job)
+                on_job.add(candidate_index)
                 time = max(time, self.candidate_times[candidate_index] + 60)
                 if time >= now:
                     time = now - rng.uniform(1, 600)

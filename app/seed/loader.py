@@ -20,12 +20,8 @@ DOMAIN_TABLES = (*RECRUITING_TABLES, "activities")
 SEEDED_TABLES = ("users", *DOMAIN_TABLES)
 
 
-class SeedError(Exception):
-    """The database cannot be seeded as asked."""
-
-
 def existing_rows(cursor):
-    """Return ``{table: bool}``: whether each recruiting table holds rows."""
+    """Return ``{table: bool}``, true for each recruiting table that contains rows."""
     found = {}
     for table in RECRUITING_TABLES:
         cursor.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(table)))

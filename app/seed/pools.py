@@ -1,7 +1,7 @@
 """Pools of realistic values drawn once from Faker, then sampled per row.
 
-Calling Faker per row would take minutes at the large size; sampling from pools
-keeps the variety that matters for lists and search while costing microseconds.
+Calling Faker per row would take minutes at the large size. Sampling from pools
+keeps the variety that matters for lists and search and costs microseconds.
 """
 
 import re

@@ -35,7 +35,7 @@ FOREIGN_KEYS = {
 def write_transaction(*, deleting=False):
     """Run a service's writes and commit them, or roll back everything on any error.
 
-    ``deleting`` says that a foreign-key violation means rows still depend on the
+    With ``deleting``, a foreign-key violation means that rows still depend on the
     deleted one (a concurrent insert won the race), not that a reference is unknown.
     """
     try:
