@@ -4,13 +4,15 @@ Used by scripts/run and by the test suite when no PostgreSQL server is configure
 The server comes from the pgserver package, listens only on a Unix socket inside
 its data folder, and keeps running after this script exits, so later runs reuse it.
 
-Usage: python scripts/embedded_postgres.py [--database NAME] [--data-dir DIR]
+Usage: python scripts/embedded_postgres.py [--database NAME] [--data-dir DIR] [--stop]
 Prints the URL of database NAME (created when missing), or of the server's
-``postgres`` database when no name is given.
+``postgres`` database when no name is given. With --stop it stops the server.
 """
 
 import argparse
 import logging
+import os
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -34,6 +36,21 @@ def ensure_running(data_dir=DEFAULT_DATA_DIR):
     return server.get_uri()
 
 
+def stop(data_dir=DEFAULT_DATA_DIR):
+    """Stop the server if it runs; return whether it was running."""
+    data_dir = Path(data_dir).resolve()
+    if not (data_dir / "postmaster.pid").exists():
+        return False
+    # pgserver runs PostgreSQL as the user "pgserver" when started by root, and
+    # pg_ctl must run as the server's user.
+    user = "pgserver" if os.geteuid() == 0 else None
+    try:
+        pgserver.pg_ctl(["-w", "stop"], pgdata=data_dir, user=user)
+    except subprocess.CalledProcessError:
+        return False
+    return True
+
+
 def ensure_database(admin_url, name):
     """Create database ``name`` unless it exists, and return its URL."""
     connection = psycopg2.connect(admin_url)
@@ -55,7 +72,12 @@ def main():
     parser.add_argument(
         "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="server data folder"
     )
+    parser.add_argument("--stop", action="store_true", help="stop the server and exit")
     args = parser.parse_args()
+
+    if args.stop:
+        print("stopped" if stop(args.data_dir) else "not running")
+        return
 
     url = ensure_running(args.data_dir)
     if args.database:

@@ -232,6 +232,7 @@ def activities(app):
                     "candidate_id": str(row.candidate_id) if row.candidate_id else None,
                     "client_id": str(row.client_id) if row.client_id else None,
                     "payload": row.payload,
+                    "created_at": row.created_at,
                 }
                 for row in rows
             ]

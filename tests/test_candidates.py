@@ -25,6 +25,16 @@ def test_candidates_create_returns_record(client, auth):
     assert body["source"] == "referral"
 
 
+def test_candidates_create_records_activity(client, auth, make_candidate, activities):
+    record = make_candidate()
+
+    rows = activities(entity_type="candidate")
+
+    assert len(rows) == 1
+    assert rows[0]["action"] == "created"
+    assert rows[0]["candidate_id"] == record["id"]
+
+
 def test_candidates_create_without_email_is_allowed(client, auth):
     response = client.post(
         "/api/candidates", json={"firstName": "No", "lastName": "Email"}, headers=auth
@@ -62,6 +72,24 @@ def test_candidates_list_filters_by_skill_ignoring_case(client, auth, make_candi
     assert [row["id"] for row in response.get_json()["data"]] == [pythonista["id"]]
 
 
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [("İstanbul", "İstanbul"), ("ΣΊΣΥΦΟΣ", "σίσυφος"), ("Straße", "STRASSE"), ("C#", "c#")],
+)
+def test_candidates_skill_filter_folds_unicode_case(client, auth, make_candidate, stored, query):
+    record = make_candidate(skills=[stored])
+
+    response = client.get("/api/candidates", query_string={"skill": query}, headers=auth)
+
+    assert [row["id"] for row in response.get_json()["data"]] == [record["id"]]
+
+
+def test_candidates_skills_fold_like_the_filter(client, auth, make_candidate):
+    record = make_candidate(skills=["Straße", "STRASSE"])
+
+    assert record["skills"] == ["Straße"]
+
+
 def test_candidates_list_filters_by_source(client, auth, make_candidate):
     referral = make_candidate(source="referral")
     make_candidate(source="linkedin")
@@ -79,6 +107,9 @@ def test_candidates_list_filters_by_source(client, auth, make_candidate):
         ({"email": "not-an-email"}, "email"),
         ({"email": "a@" + "b" * 260 + ".com"}, "email"),
         ({"phone": "call me maybe"}, "phone"),
+        ({"phone": "---"}, "phone"),
+        ({"phone": "..."}, "phone"),
+        ({"phone": "12"}, "phone"),
         ({"skills": "Python"}, "skills"),
         ({"skills": ["ok", ""]}, "skills.1"),
         ({"skills": ["s"] * 51}, "skills"),

@@ -63,6 +63,57 @@ def test_non_json_patch_changes_nothing(client, auth, make_client_record):
     )
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"name": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"name": ' + "9" * 5000 + "}",
+    ],
+    ids=["deep nesting", "huge integer"],
+)
+def test_json_beyond_decoder_limits_is_400(client, auth, body):
+    response = client.post(
+        "/api/clients", data=body, headers={**auth, "Content-Type": "application/json"}
+    )
+
+    assert_error_shape(response, 400, "malformed_json")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/auth/login", '{"email": "\\ud800@x.io", "password": "long-enough-pw"}'),
+        ("/api/auth/login", '{"email": "a@x.io", "password": "\\udfff"}'),
+        ("/api/clients", '{"name": "Bad \\ud83d Co"}'),
+        ("/api/candidates", '{"firstName": "A", "lastName": "\\ud800"}'),
+    ],
+)
+def test_unpaired_surrogate_is_422(client, auth, path, body):
+    response = client.post(path, data=body, headers={**auth, "Content-Type": "application/json"})
+
+    assert_error_shape(response, 422, "validation_failed")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["limit=5&limit=7", "source=linkedin&source=referral", "skill=a&skill=b", "cursor=a&cursor=b"],
+)
+def test_repeated_single_value_parameter_is_422(client, auth, query):
+    response = client.get(f"/api/candidates?{query}", headers=auth)
+
+    assert_error_shape(response, 422, "validation_failed")
+    assert query.split("=")[0] in response.get_json()["error"]["fields"]
+
+
+def test_repeated_cascade_flag_is_422_and_deletes_nothing(client, auth, make_job):
+    job = make_job()
+
+    response = client.delete(f"/api/clients/{job['clientId']}?cascade=1&cascade=0", headers=auth)
+
+    assert_error_shape(response, 422, "validation_failed")
+    assert client.get(f"/api/jobs/{job['id']}", headers=auth).status_code == 200
+
+
 def test_json_array_body_is_422(client, auth):
     response = client.post("/api/clients", json=["a", "b"], headers=auth)
 

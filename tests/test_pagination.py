@@ -127,6 +127,44 @@ def test_pagination_cursor_signed_by_another_key_is_400(app, client, auth, datab
     assert response.status_code == 400
 
 
+def test_pagination_cursor_with_other_filters_is_400(client, auth, make_job):
+    for _ in range(3):
+        make_job(status="closed")
+    cursor = client.get("/api/jobs?limit=1&status=closed", headers=auth).get_json()["nextCursor"]
+
+    response = client.get(
+        "/api/jobs", query_string={"cursor": cursor, "status": "open"}, headers=auth
+    )
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_cursor"
+
+
+def test_pagination_filter_order_does_not_matter(client, auth, make_job):
+    for status in ("open", "draft", "open"):
+        make_job(status=status)
+    first = client.get("/api/jobs?limit=1&status=open&status=draft", headers=auth).get_json()
+
+    response = client.get(
+        f"/api/jobs?limit=1&status=draft&status=open&cursor={first['nextCursor']}", headers=auth
+    )
+
+    assert response.status_code == 200
+
+
+def test_pagination_pipeline_cursor_fails_on_full_list(client, auth, make_job, make_application):
+    job = make_job()
+    for _ in range(3):
+        make_application(jobId=job["id"])
+    cursor = client.get(f"/api/jobs/{job['id']}/candidates?limit=1", headers=auth).get_json()[
+        "nextCursor"
+    ]
+
+    response = client.get("/api/job-candidates", query_string={"cursor": cursor}, headers=auth)
+
+    assert response.status_code == 400
+
+
 def test_pagination_cursor_of_another_list_is_400(app, client, auth, make_job):
     for _ in range(3):
         make_job()

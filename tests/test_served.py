@@ -1,5 +1,6 @@
 """The app served the way the Procfile serves it: gunicorn with gevent workers."""
 
+import http.client
 import json
 import os
 import socket
@@ -8,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -39,30 +41,28 @@ def request(url, *, method="GET", body=None, token=None):
         return error.code, json.loads(error.read() or b"null")
 
 
-@pytest.fixture
-def server(app, database_url):
-    """A gunicorn server with two gevent workers on a free loopback port."""
+@dataclass
+class Served:
+    base: str
+    log_path: Path
+
+
+@pytest.fixture(scope="module")
+def server(app, database_url, tmp_path_factory):
+    """gunicorn started as the Procfile starts it (settings from gunicorn.conf.py),
+    with two workers on a free loopback port."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "served-test-key"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "wsgi:app",
-            "--worker-class",
-            "gevent",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--no-control-socket",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "wsgi:app", "--workers", "2"]
+            + ["--bind", f"127.0.0.1:{port}"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -73,8 +73,8 @@ def server(app, database_url):
             time.sleep(0.2)
     else:
         process.kill()
-        pytest.fail(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
-    yield base
+        pytest.fail(f"gunicorn did not start: {log_path.read_text()[-2000:]}")
+    yield Served(base, log_path)
     process.terminate()
     process.wait(timeout=10)
 
@@ -87,22 +87,22 @@ def served_user(app):
 
 
 def test_served_health_and_ready(server):
-    assert request(f"{server}/health")[0] == 200
-    assert request(f"{server}/ready")[0] == 200
+    assert request(f"{server.base}/health")[0] == 200
+    assert request(f"{server.base}/ready")[0] == 200
 
 
 def test_served_login_then_crud(server, served_user):
     status, login = request(
-        f"{server}/api/auth/login",
+        f"{server.base}/api/auth/login",
         method="POST",
         body={"email": "served@example.com", "password": PASSWORD},
     )
     token = login["token"]
 
     created_status, created = request(
-        f"{server}/api/clients", method="POST", body={"name": "Served Co"}, token=token
+        f"{server.base}/api/clients", method="POST", body={"name": "Served Co"}, token=token
     )
-    listed_status, listed = request(f"{server}/api/clients", token=token)
+    listed_status, listed = request(f"{server.base}/api/clients", token=token)
 
     assert status == 200
     assert created_status == 201
@@ -111,7 +111,62 @@ def test_served_login_then_crud(server, served_user):
 
 
 def test_served_errors_use_error_shape(server):
-    status, body = request(f"{server}/api/clients")
+    status, body = request(f"{server.base}/api/clients")
 
     assert status == 401
     assert body["error"]["code"] == "unauthorized"
+
+
+def test_served_long_url_gets_json_404(server, served_user):
+    token = login(server.base)
+
+    status, body = request(f"{server.base}/api/clients/{'a' * 5000}", token=token)
+
+    assert status == 404
+    assert body["error"]["code"] == "not_found"
+
+
+def test_served_uses_gevent_worker(server):
+    log = server.log_path.read_text()
+
+    assert "Using worker: gevent" in log
+
+
+def send_chunked(base, path, body, token):
+    """POST ``body`` with chunked transfer encoding; return ``(status, parsed JSON body)``."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    chunks = (body[offset : offset + 65536] for offset in range(0, len(body), 65536))
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    connection.request("POST", path, body=chunks, headers=headers, encode_chunked=True)
+    response = connection.getresponse()
+    status, payload = response.status, json.loads(response.read() or b"null")
+    connection.close()
+    return status, payload
+
+
+def login(base):
+    return request(
+        f"{base}/api/auth/login",
+        method="POST",
+        body={"email": "served@example.com", "password": PASSWORD},
+    )[1]["token"]
+
+
+def test_served_chunked_body_over_limit_is_413(server, served_user):
+    token = login(server.base)
+    body = b'{"name": "Padded Co"}' + b" " * (1200 * 1024)
+
+    status, payload = send_chunked(server.base, "/api/clients", body, token)
+
+    assert status == 413
+    assert payload["error"]["code"] == "payload_too_large"
+
+
+def test_served_chunked_body_under_limit_is_accepted(server, served_user):
+    token = login(server.base)
+
+    status, payload = send_chunked(server.base, "/api/clients", b'{"name": "Chunked Co"}', token)
+
+    assert status == 201
+    assert payload["name"] == "Chunked Co"

@@ -1,10 +1,12 @@
 """The blueprint class of every /api resource: authenticated, strict about arguments."""
 
+import json
+
 import flask_smorest
 import marshmallow as ma
-from flask import request
+from flask import current_app, request
 from webargs.flaskparser import FlaskParser
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from app.api.authentication import authenticate_request
 
@@ -12,9 +14,12 @@ BODY_METHODS = ("POST", "PUT", "PATCH")
 
 
 class StrictParser(FlaskParser):
-    """Reject unknown query parameters as well as unknown body fields.
+    """A webargs parser that rejects what FlaskParser would silently ignore.
 
-    A misspelled filter would otherwise be ignored and return unfiltered data.
+    Unknown query parameters and a repeated single-value parameter fail validation,
+    because a misspelled or doubled filter would otherwise change the result without
+    any error. JSON that Python's decoder cannot handle (nesting deeper than the
+    recursion limit, integers over 4,300 digits) is reported as malformed.
     """
 
     DEFAULT_UNKNOWN_BY_LOCATION = {
@@ -23,18 +28,52 @@ class StrictParser(FlaskParser):
         "querystring": ma.RAISE,
     }
 
+    def load_querystring(self, req, schema):
+        repeated = {
+            name: ["Give this parameter once: it takes a single value."]
+            for name in req.args
+            if len(req.args.getlist(name)) > 1 and not _is_list_field(schema, name)
+        }
+        if repeated:
+            raise ma.ValidationError(repeated)
+        return super().load_querystring(req, schema)
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except json.JSONDecodeError:
+            raise
+        except (RecursionError, ValueError) as error:
+            # A non-empty document, so that webargs reports invalid JSON, not a missing body.
+            raise json.JSONDecodeError(type(error).__name__, "<body>", 0) from None
+
+
+def _is_list_field(schema, data_key):
+    for name, field in schema.fields.items():
+        if (field.data_key or name) == data_key:
+            return isinstance(field, ma.fields.List)
+    return False
+
 
 def require_json_body():
-    """Raise 415 for a request body that is not JSON.
+    """Reject a request body that is not JSON (415) or that was cut at the size limit (413).
 
-    webargs would ignore such a body, so a form-encoded PATCH would succeed
-    without changing anything.
+    webargs would ignore a non-JSON body, so a form-encoded PATCH would succeed
+    without changing anything. A chunked body has no Content-Length, and werkzeug
+    silently stops reading it at MAX_CONTENT_LENGTH.
     """
-    has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding")
-    if request.method in BODY_METHODS and has_body and not request.is_json:
+    if request.method not in BODY_METHODS:
+        return
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if not request.content_length and not chunked:
+        return
+    if not request.is_json:
         raise UnsupportedMediaType(
             "Send the request body as JSON with Content-Type: application/json."
         )
+    max_length = current_app.config.get("MAX_CONTENT_LENGTH")
+    if chunked and max_length and len(request.get_data(cache=True)) >= max_length:
+        raise RequestEntityTooLarge()
 
 
 class ApiBlueprint(flask_smorest.Blueprint):

@@ -16,14 +16,22 @@ class UUIDPrimaryKey:
 
 
 class Timestamps:
-    """``created_at`` and ``updated_at`` from the database clock, so that every worker
-    and machine agrees on them. ``now()`` is the transaction's start time."""
+    """``created_at`` and ``updated_at`` from the database clock, which every worker
+    and machine shares.
+
+    ``statement_timestamp()`` rather than ``now()``: a write that waited for a row
+    lock gets a time after the write it waited for, not the earlier start of its
+    transaction.
+    """
 
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
+        DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
     )
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
+        DateTime(timezone=True),
+        nullable=False,
+        server_default=func.statement_timestamp(),
+        onupdate=func.statement_timestamp(),
     )
 
     # Fetch server-generated values with RETURNING instead of a later SELECT.

@@ -1,12 +1,12 @@
 """Candidates: people an agency may place in jobs."""
 
-from sqlalchemy import ARRAY, CheckConstraint, Index, String, Text, func, text
+from sqlalchemy import CheckConstraint, Index, String, Text, func, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.base import Timestamps, UUIDPrimaryKey, check_in
 from app.models.enums import CANDIDATE_SOURCES
-from app.models.skills import lower_skills
 
 
 class Candidate(UUIDPrimaryKey, Timestamps, db.Model):
@@ -23,6 +23,12 @@ class Candidate(UUIDPrimaryKey, Timestamps, db.Model):
     skills: Mapped[list[str]] = mapped_column(
         ARRAY(Text), nullable=False, server_default=text("'{}'")
     )
+    # Case-folded copies of ``skills`` (Python's str.casefold), written by the
+    # services. Folding in Python rather than with SQL lower() keeps the filter
+    # consistent with how duplicates are removed, whatever the database's locale.
+    skill_keys: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), nullable=False, server_default=text("'{}'")
+    )
     source: Mapped[str | None] = mapped_column(String(30))
     notes: Mapped[str | None] = mapped_column(String(10000))
 
@@ -31,7 +37,7 @@ class Candidate(UUIDPrimaryKey, Timestamps, db.Model):
         Index("uq_candidates_lower_email", func.lower(email), unique=True),
         Index("ix_candidates_created_at_id", "created_at", "id"),
         Index("ix_candidates_source_created_at_id", "source", "created_at", "id"),
-        Index("ix_candidates_lower_skills", lower_skills(skills), postgresql_using="gin"),
+        Index("ix_candidates_skill_keys", "skill_keys", postgresql_using="gin"),
     )
 
     def __repr__(self):

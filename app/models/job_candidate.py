@@ -33,7 +33,7 @@ class JobCandidate(UUIDPrimaryKey, Timestamps, db.Model):
     stage: Mapped[str] = mapped_column(String(20), nullable=False)
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
     stage_changed_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
+        DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
     )
 
     job = relationship("Job", lazy="raise_on_sql")

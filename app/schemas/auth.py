@@ -3,14 +3,14 @@
 import marshmallow as ma
 
 from app.schemas.base import ApiSchema
-from app.schemas.fields import Text
+from app.schemas.fields import Text, UnicodeString
 from app.schemas.user import UserSchema
 
 
 class LoginSchema(ApiSchema):
     email = Text(required=True, max_length=254)
     # No trimming or format rule here: the password is compared as sent.
-    password = ma.fields.String(
+    password = UnicodeString(
         required=True, load_only=True, validate=ma.validate.Length(min=1, max=1024)
     )
 

@@ -8,7 +8,8 @@ from app.schemas.fields import OptionalText, Text, UtcDateTime
 from app.schemas.query import ListArgsSchema
 
 MAX_SKILLS = 50
-PHONE_PATTERN = r"^\+?[0-9 ()./x-]{3,50}$"
+# Digits with the usual separators and an optional leading +, and at least 3 digits.
+PHONE_PATTERN = r"^(?=(?:\D*\d){3})\+?[0-9 ()./x-]{3,50}$"
 
 
 class CandidateSchema(ApiSchema):
@@ -19,7 +20,8 @@ class CandidateSchema(ApiSchema):
     phone = OptionalText(
         max_length=50,
         validate=ma.validate.Regexp(
-            PHONE_PATTERN, error="Not a valid phone number: use digits, spaces and + ( ) . - x."
+            PHONE_PATTERN,
+            error="Not a valid phone number: use at least 3 digits, with spaces and + ( ) . - x.",
         ),
     )
     current_title = OptionalText(max_length=200)

@@ -11,7 +11,28 @@ SINGLE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
 MULTI_LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class Text(ma.fields.String):
+class UnicodeString(ma.fields.String):
+    """A string that can be encoded as UTF-8.
+
+    JSON allows escapes such as ``\\ud800`` that decode to an unpaired surrogate,
+    which no UTF-8 encoder, and so neither the database nor a password hash,
+    accepts.
+    """
+
+    default_error_messages = {
+        "invalid_unicode": "Contains invalid Unicode: an unpaired surrogate escape.",
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise self.make_error("invalid_unicode") from None
+        return text
+
+
+class Text(UnicodeString):
     """A string trimmed of surrounding whitespace, with a maximum length in characters.
 
     ``multiline`` allows tabs and line breaks; other control characters are rejected.

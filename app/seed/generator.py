@@ -15,6 +15,7 @@ from app.seed.copy import array_value, text_value, timestamp_value
 from app.seed.history import DAY_S, simulate
 from app.seed.pools import build_pools, slug
 from app.seed.vocabulary import INDUSTRIES, REJECTION_REASONS, SENIORITY, SKILLS
+from app.services.candidates import skill_keys
 
 HISTORY_DAYS = 730
 # Weighted choices, as (value, weight).
@@ -256,6 +257,7 @@ class SeedGenerator:
         "current_company",
         "location",
         "skills",
+        "skill_keys",
         "source",
         "notes",
         "created_at",
@@ -292,7 +294,8 @@ class SeedGenerator:
             yield (
                 f"{candidate_id}\t{text_value(first)}\t{text_value(last)}\t{email}\t{phone}"
                 f"\t{text_value(rng.choice(pools.job_titles))}\t{text_value(rng.choice(pools.companies))}"
-                f"\t{text_value(rng.choice(pools.locations))}\t{array_value(skills)}\t{source}"
+                f"\t{text_value(rng.choice(pools.locations))}\t{array_value(skills)}"
+                f"\t{array_value(skill_keys(skills))}\t{source}"
                 f"\t\\N\t{stamp}\t{stamp}\n"
             )
 

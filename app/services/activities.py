@@ -1,7 +1,5 @@
 """Recording of the activity log, inside the transaction of the write it describes."""
 
-from sqlalchemy import insert, literal, select
-
 from app.extensions import db
 from app.models import Activity, Candidate, Client, Job, JobCandidate, User
 from app.naming import camelize
@@ -52,56 +50,3 @@ def record_activity(actor, action, entity, payload=None):
 def changed_fields_payload(fields):
     """Return the payload of an ``updated`` activity: the camelCase names of the changed fields."""
     return {"fields": sorted(camelize(field) for field in fields)}
-
-
-def record_deleted_applications(actor, condition):
-    """Insert one ``deleted`` activity per application matching ``condition``, in one statement."""
-    rows = (
-        select(
-            literal(actor.id).label("actor_id"),
-            literal("deleted").label("action"),
-            literal("job_candidate").label("entity_type"),
-            JobCandidate.id,
-            JobCandidate.job_id,
-            JobCandidate.candidate_id,
-            Job.client_id,
-        )
-        .join(Job, Job.id == JobCandidate.job_id)
-        .where(condition)
-        .order_by(JobCandidate.id)
-    )
-    db.session.execute(
-        insert(Activity).from_select(
-            [
-                "actor_id",
-                "action",
-                "entity_type",
-                "entity_id",
-                "job_id",
-                "candidate_id",
-                "client_id",
-            ],
-            rows,
-        )
-    )
-
-
-def record_deleted_jobs(actor, condition):
-    """Insert one ``deleted`` activity per job matching ``condition``, in one statement."""
-    rows = (
-        select(
-            literal(actor.id).label("actor_id"),
-            literal("deleted").label("action"),
-            literal("job").label("entity_type"),
-            Job.id.label("entity_id"),
-            Job.id.label("job_id"),
-            Job.client_id,
-        )
-        .where(condition)
-        .order_by(Job.id)
-    )
-    db.session.execute(
-        insert(Activity).from_select(
-            ["actor_id", "action", "entity_type", "entity_id", "job_id", "client_id"], rows
-        )
-    )

@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Candidate, JobCandidate
-from app.models.skills import lower_skills
 from app.services.activities import changed_fields_payload, record_activity
 from app.services.cascade import count_rows, delete_applications, require_cascade
 from app.services.exceptions import NotFound
@@ -22,16 +21,21 @@ NEWEST_FIRST = SortKey(
 )
 
 
-def normalize_skills(skills):
+def unique_skills(skills):
     """Drop repeated skills, ignoring case, and keep the first spelling of each."""
     seen = set()
     unique = []
     for skill in skills:
-        folded = skill.casefold()
-        if folded not in seen:
-            seen.add(folded)
+        key = skill.casefold()
+        if key not in seen:
+            seen.add(key)
             unique.append(skill)
     return unique
+
+
+def skill_keys(skills):
+    """Return the case-folded forms that the ``skill`` filter matches against."""
+    return [skill.casefold() for skill in skills]
 
 
 def list_candidates(*, limit, cursor=None, source=None, skill=None):
@@ -39,9 +43,10 @@ def list_candidates(*, limit, cursor=None, source=None, skill=None):
     if source is not None:
         statement = statement.where(Candidate.source == source)
     if skill:
-        # Served by the GIN index on lower_skills(skills).
-        statement = statement.where(lower_skills(Candidate.skills).contains([skill.lower()]))
-    return paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor)
+        # Served by the GIN index on skill_keys.
+        statement = statement.where(Candidate.skill_keys.contains([skill.casefold()]))
+    filters = {"source": source, "skill": skill.casefold() if skill else None}
+    return paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor, filters=filters)
 
 
 def get_candidate(candidate_id, *, for_update=False):
@@ -56,7 +61,8 @@ def get_candidate(candidate_id, *, for_update=False):
 
 def create_candidate(data, actor):
     require_writer(actor)
-    data = {**data, "skills": normalize_skills(data.get("skills", []))}
+    skills = unique_skills(data.get("skills", []))
+    data = {**data, "skills": skills, "skill_keys": skill_keys(skills)}
     with write_transaction():
         candidate = Candidate(**data)
         db.session.add(candidate)
@@ -69,10 +75,12 @@ def create_candidate(data, actor):
 def update_candidate(candidate_id, changes, actor):
     require_writer(actor)
     if "skills" in changes:
-        changes = {**changes, "skills": normalize_skills(changes["skills"])}
+        changes = {**changes, "skills": unique_skills(changes["skills"])}
     with write_transaction():
         candidate = get_candidate(candidate_id, for_update=True)
         changed = apply_changes(candidate, changes)
+        if "skills" in changed:
+            candidate.skill_keys = skill_keys(candidate.skills)
         if changed:
             db.session.flush()
             record_activity(actor, "updated", candidate, changed_fields_payload(changed))

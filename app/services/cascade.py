@@ -1,15 +1,38 @@
-"""Deleting a row together with the rows that depend on it, only when asked to."""
+"""Deleting a row together with the rows that depend on it, only when asked to.
 
-from sqlalchemy import delete, func, select
+Each bulk delete writes its ``deleted`` activities in the same statement, from the
+rows the DELETE returned, so the log matches what was deleted even when concurrent
+transactions change the set of matching rows between statements.
+"""
+
+from sqlalchemy import delete, func, insert, literal, select
 
 from app.extensions import db
-from app.models import Job, JobCandidate
-from app.services.activities import record_deleted_applications, record_deleted_jobs
+from app.models import Activity, Job, JobCandidate
 from app.services.exceptions import Conflict
+
+ACTIVITY_COLUMNS = (
+    "actor_id",
+    "action",
+    "entity_type",
+    "entity_id",
+    "job_id",
+    "candidate_id",
+    "client_id",
+)
 
 
 def count_rows(model, condition):
     return db.session.scalar(select(func.count()).select_from(model).where(condition))
+
+
+def lock_jobs(condition):
+    """Lock the jobs matching ``condition`` against concurrent changes and return their ids.
+
+    A job being moved to another client, or getting a new application, waits until
+    the deleting transaction ends.
+    """
+    return db.session.scalars(select(Job.id).where(condition).with_for_update()).all()
 
 
 def require_cascade(count, dependents, owner, cascade):
@@ -22,18 +45,49 @@ def require_cascade(count, dependents, owner, cascade):
         )
 
 
+def _deleted_activities(actor, entity_type, deleted, *, job_id, candidate_id, client_id):
+    return select(
+        literal(actor.id).label("actor_id"),
+        literal("deleted").label("action"),
+        literal(entity_type).label("entity_type"),
+        deleted.c.id,
+        job_id,
+        candidate_id,
+        client_id,
+    )
+
+
 def delete_applications(actor, condition):
     """Delete the applications matching ``condition``, logging a ``deleted`` activity for each."""
-    record_deleted_applications(actor, condition)
-    db.session.execute(
-        delete(JobCandidate).where(condition), execution_options={"synchronize_session": False}
+    deleted = (
+        delete(JobCandidate)
+        .where(condition)
+        .returning(JobCandidate.id, JobCandidate.job_id, JobCandidate.candidate_id)
+        .cte("deleted_applications")
     )
+    rows = _deleted_activities(
+        actor,
+        "job_candidate",
+        deleted,
+        job_id=deleted.c.job_id,
+        candidate_id=deleted.c.candidate_id,
+        client_id=Job.client_id,
+    ).join(Job, Job.id == deleted.c.job_id)
+    db.session.execute(insert(Activity).from_select(ACTIVITY_COLUMNS, rows))
 
 
-def delete_jobs(actor, condition):
-    """Delete the jobs matching ``condition`` and their applications, logging each one."""
-    delete_applications(actor, JobCandidate.job_id.in_(select(Job.id).where(condition)))
-    record_deleted_jobs(actor, condition)
-    db.session.execute(
-        delete(Job).where(condition), execution_options={"synchronize_session": False}
+def delete_jobs(actor, job_ids):
+    """Delete the jobs with ``job_ids`` and their applications, logging each deleted row."""
+    delete_applications(actor, JobCandidate.job_id.in_(job_ids))
+    deleted = (
+        delete(Job).where(Job.id.in_(job_ids)).returning(Job.id, Job.client_id).cte("deleted_jobs")
     )
+    rows = _deleted_activities(
+        actor,
+        "job",
+        deleted,
+        job_id=deleted.c.id,
+        candidate_id=literal(None),
+        client_id=deleted.c.client_id,
+    )
+    db.session.execute(insert(Activity).from_select(ACTIVITY_COLUMNS, rows))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Client, Job
 from app.services.activities import changed_fields_payload, record_activity
-from app.services.cascade import count_rows, delete_jobs, require_cascade
+from app.services.cascade import delete_jobs, lock_jobs, require_cascade
 from app.services.exceptions import NotFound
 from app.services.pagination import SortKey, paginate
 from app.services.permissions import require_writer
@@ -59,16 +59,17 @@ def update_client(client_id, changes, actor):
 def delete_client(client_id, actor, *, cascade=False):
     """Delete a client. With ``cascade`` its jobs and their applications go too.
 
-    The client row is locked first, so no job can be added to it while this runs.
+    The client row and its jobs are locked first, so no job can be added to the
+    client or moved away from it, and no application added, while this runs.
     """
     require_writer(actor)
     with write_transaction(deleting=True):
         client = get_client(client_id, for_update=True)
-        client_jobs = Job.client_id == client.id
-        job_count = count_rows(Job, client_jobs)
+        job_ids = lock_jobs(Job.client_id == client.id)
+        job_count = len(job_ids)
         require_cascade(job_count, "jobs", "client", cascade)
         if job_count:
-            delete_jobs(actor, client_jobs)
+            delete_jobs(actor, job_ids)
 
         record_activity(actor, "deleted", client, {"cascadedJobs": job_count})
         db.session.delete(client)

@@ -36,7 +36,8 @@ def list_applications(*, limit, cursor=None, job_id=None, candidate_id=None, sta
         statement = statement.where(JobCandidate.candidate_id == candidate_id)
     if stage:
         statement = statement.where(JobCandidate.stage.in_(stage))
-    return paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor)
+    filters = {"job_id": job_id, "candidate_id": candidate_id, "stage": stage}
+    return paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor, filters=filters)
 
 
 def list_job_pipeline(job_id, *, limit, cursor=None, stage=None):
@@ -130,7 +131,7 @@ def update_application(application_id, changes, actor):
         changed = []
         if new_stage != old_stage:
             application.stage = new_stage
-            application.stage_changed_at = func.now()
+            application.stage_changed_at = func.statement_timestamp()
             changed.append("stage")
         if reason != application.rejection_reason:
             application.rejection_reason = reason

@@ -34,7 +34,8 @@ def list_jobs(*, limit, cursor=None, status=None, client_id=None, owner_id=None)
         statement = statement.where(Job.client_id == client_id)
     if owner_id is not None:
         statement = statement.where(Job.owner_id == owner_id)
-    return paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor)
+    filters = {"status": status, "client_id": client_id, "owner_id": owner_id}
+    return paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor, filters=filters)
 
 
 def get_job(job_id, *, for_update=False):

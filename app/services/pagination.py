@@ -7,6 +7,8 @@ the way OFFSET does.
 """
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -64,11 +66,23 @@ def _decode_value(raw):
     raise ValueError("unsupported cursor value")
 
 
-def encode_cursor(sort_key, value, row_id):
+def filter_fingerprint(filters):
+    """Return a short digest of a list's filters; the order of repeated values does not matter."""
+    canonical = {}
+    for name, value in (filters or {}).items():
+        if value is None or value == []:
+            continue
+        canonical[name] = sorted(map(str, value)) if isinstance(value, list) else str(value)
+    digest = hashlib.sha256(json.dumps(canonical, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def encode_cursor(sort_key, value, row_id, filters=None):
     """Return the opaque cursor that points just after the row ``(value, row_id)``."""
     payload = {
         "v": CURSOR_VERSION,
         "r": sort_key.resource,
+        "f": filter_fingerprint(filters),
         "s": sort_key.name,
         "o": sort_key.order_name,
         "k": [_encode_value(value), str(row_id)],
@@ -76,11 +90,11 @@ def encode_cursor(sort_key, value, row_id):
     return _serializer().dumps(payload)
 
 
-def decode_cursor(sort_key, cursor):
-    """Return the (value, id) position of a cursor made for ``sort_key``.
+def decode_cursor(sort_key, cursor, filters=None):
+    """Return the (value, id) position of a cursor made for ``sort_key`` and ``filters``.
 
     Raises InvalidCursor for anything this server did not sign, an older cursor
-    version, or a cursor made for another list or sort.
+    version, or a cursor made for another list, filter or sort.
     """
     try:
         payload = _serializer().loads(cursor)
@@ -89,9 +103,10 @@ def decode_cursor(sort_key, cursor):
 
     if not isinstance(payload, dict) or payload.get("v") != CURSOR_VERSION:
         raise InvalidCursor("The cursor is from an older version. Start again from the first page.")
-    if payload.get("r") != sort_key.resource:
+    if payload.get("r") != sort_key.resource or payload.get("f") != filter_fingerprint(filters):
         raise InvalidCursor(
-            "The cursor was made for another list. Start again from the first page."
+            "The cursor was made for another list or other filters. "
+            "Start again from the first page."
         )
     if payload.get("s") != sort_key.name or payload.get("o") != sort_key.order_name:
         raise InvalidCursor(
@@ -104,15 +119,16 @@ def decode_cursor(sort_key, cursor):
         raise InvalidCursor("The cursor is invalid. Start again from the first page.") from None
 
 
-def paginate(statement, sort_key, *, limit, cursor=None):
+def paginate(statement, sort_key, *, limit, cursor=None, filters=None):
     """Run ``statement`` for one page of at most ``limit`` entities.
 
-    Reads one row beyond the page to learn whether another page follows, so a page
-    costs one statement and no COUNT.
+    ``filters`` are the values the statement filters by; a cursor works only with
+    the filters it was made with. Reads one row beyond the page to learn whether
+    another page follows, so a page costs one statement and no COUNT.
     """
     ordering = tuple_(sort_key.column, sort_key.id_column)
     if cursor:
-        value, row_id = decode_cursor(sort_key, cursor)
+        value, row_id = decode_cursor(sort_key, cursor, filters)
         position = tuple_(
             literal(value, sort_key.column.type), literal(row_id, sort_key.id_column.type)
         )
@@ -134,6 +150,9 @@ def paginate(statement, sort_key, *, limit, cursor=None):
     if has_next_page:
         last = rows[-1]
         next_cursor = encode_cursor(
-            sort_key, getattr(last, sort_key.column.key), getattr(last, sort_key.id_column.key)
+            sort_key,
+            getattr(last, sort_key.column.key),
+            getattr(last, sort_key.id_column.key),
+            filters,
         )
     return Page(data=rows, has_next_page=has_next_page, next_cursor=next_cursor)

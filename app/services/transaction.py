@@ -60,7 +60,8 @@ def domain_error_for(error, *, deleting):
         return Conflict(message, code="duplicate", fields={field: [message]})
     if sqlstate == FOREIGN_KEY_VIOLATION and deleting:
         return Conflict(
-            "Other rows still refer to this one. Retry with cascade=true to delete them too.",
+            "Rows that refer to this one were added while it was being deleted, "
+            "so nothing was deleted. Retry the request.",
             code="has_dependents",
         )
     if sqlstate == FOREIGN_KEY_VIOLATION and constraint in FOREIGN_KEYS:

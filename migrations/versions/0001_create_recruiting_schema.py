@@ -15,6 +15,10 @@ branch_labels = None
 depends_on = None
 
 
+# The database clock at the start of the writing statement; see app/models/base.py.
+WRITE_TIME = sa.func.statement_timestamp()
+
+
 def _id_column():
     return sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False)
 
@@ -22,10 +26,10 @@ def _id_column():
 def _timestamp_columns():
     return [
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+            "created_at", sa.DateTime(timezone=True), server_default=WRITE_TIME, nullable=False
         ),
         sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+            "updated_at", sa.DateTime(timezone=True), server_default=WRITE_TIME, nullable=False
         ),
     ]
 
@@ -51,7 +55,7 @@ def upgrade():
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False),
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+            "created_at", sa.DateTime(timezone=True), server_default=WRITE_TIME, nullable=False
         ),
         sa.Column("last_used_at", sa.DateTime(timezone=True)),
         sa.Column("expires_at", sa.DateTime(timezone=True)),
@@ -110,15 +114,6 @@ def upgrade():
     op.create_index("ix_jobs_owner_id_created_at_id", "jobs", ["owner_id", "created_at", "id"])
     op.create_index("ix_jobs_status_created_at_id", "jobs", ["status", "created_at", "id"])
 
-    # Folds a skills array to lower case for case-insensitive skill filters. It is
-    # declared IMMUTABLE, as lower() is, so that an index can be built on it.
-    op.execute(
-        """
-        CREATE FUNCTION lower_skills(skills text[]) RETURNS text[]
-        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-        AS $$ SELECT COALESCE(array_agg(lower(skill)), '{}') FROM unnest(skills) AS skill $$
-        """
-    )
     op.create_table(
         "candidates",
         _id_column(),
@@ -131,6 +126,12 @@ def upgrade():
         sa.Column("location", sa.String(200)),
         sa.Column(
             "skills", postgresql.ARRAY(sa.Text()), server_default=sa.text("'{}'"), nullable=False
+        ),
+        sa.Column(
+            "skill_keys",
+            postgresql.ARRAY(sa.Text()),
+            server_default=sa.text("'{}'"),
+            nullable=False,
         ),
         sa.Column("source", sa.String(30)),
         sa.Column("notes", sa.String(10000)),
@@ -150,10 +151,7 @@ def upgrade():
         "ix_candidates_source_created_at_id", "candidates", ["source", "created_at", "id"]
     )
     op.create_index(
-        "ix_candidates_lower_skills",
-        "candidates",
-        [sa.text("lower_skills(skills)")],
-        postgresql_using="gin",
+        "ix_candidates_skill_keys", "candidates", ["skill_keys"], postgresql_using="gin"
     )
 
     op.create_table(
@@ -166,7 +164,7 @@ def upgrade():
         sa.Column(
             "stage_changed_at",
             sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
+            server_default=WRITE_TIME,
             nullable=False,
         ),
         *_timestamp_columns(),
@@ -208,7 +206,7 @@ def upgrade():
         "activities",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+            "created_at", sa.DateTime(timezone=True), server_default=WRITE_TIME, nullable=False
         ),
         sa.Column("actor_id", sa.Uuid()),
         sa.Column("action", sa.String(20), nullable=False),
@@ -265,7 +263,6 @@ def downgrade():
     op.execute("DROP FUNCTION reject_activity_change()")
     op.drop_table("job_candidates")
     op.drop_table("candidates")
-    op.execute("DROP FUNCTION lower_skills(text[])")
     op.drop_table("jobs")
     op.drop_table("clients")
     op.drop_table("api_tokens")
