@@ -7,8 +7,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Candidate, JobCandidate
 from app.services.activities import changed_fields_payload, record_activity
-from app.services.cascade import count_rows, delete_applications, require_cascade
-from app.services.exceptions import NotFound
+from app.services.cascade import delete_with_applications
+from app.services.lookup import fetch_one
 from app.services.pagination import SortKey, paginate
 from app.services.permissions import require_writer
 from app.services.transaction import write_transaction
@@ -51,12 +51,7 @@ def list_candidates(*, limit, cursor=None, source=None, skill=None):
 
 def get_candidate(candidate_id, *, for_update=False):
     statement = select(Candidate).where(Candidate.id == candidate_id)
-    if for_update:
-        statement = statement.with_for_update()
-    candidate = db.session.scalar(statement)
-    if candidate is None:
-        raise NotFound("Candidate not found.")
-    return candidate
+    return fetch_one(statement, Candidate, for_update=for_update, missing="Candidate not found.")
 
 
 def create_candidate(data, actor):
@@ -94,13 +89,9 @@ def delete_candidate(candidate_id, actor, *, cascade=False):
     with write_transaction(deleting=True):
         candidate = get_candidate(candidate_id, for_update=True)
         applications = JobCandidate.candidate_id == candidate.id
-        application_count = count_rows(JobCandidate, applications)
-        require_cascade(application_count, "applications", "candidate", cascade)
-        if application_count:
-            delete_applications(actor, applications)
-
-        record_activity(actor, "deleted", candidate, {"cascadedApplications": application_count})
-        db.session.delete(candidate)
+        application_count = delete_with_applications(
+            actor, candidate, "candidate", applications, cascade=cascade
+        )
     logger.info(
         "Deleted candidate %s with %d applications by user %s",
         candidate_id,

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, literal, select
 
 from app.extensions import db
 from app.models import Activity, Job, JobCandidate
+from app.services.activities import record_activity
 from app.services.exceptions import Conflict
 
 ACTIVITY_COLUMNS = (
@@ -55,6 +56,21 @@ def _deleted_activities(actor, entity_type, deleted, *, job_id, candidate_id, cl
         candidate_id,
         client_id,
     )
+
+
+def delete_with_applications(actor, entity, owner, applications, *, cascade):
+    """Delete ``entity``, refusing while applications match ``applications`` unless ``cascade``.
+
+    With ``cascade`` the applications are deleted first. Logs each deleted row and
+    returns the number of applications deleted.
+    """
+    count = count_rows(JobCandidate, applications)
+    require_cascade(count, "applications", owner, cascade)
+    if count:
+        delete_applications(actor, applications)
+    record_activity(actor, "deleted", entity, {"cascadedApplications": count})
+    db.session.delete(entity)
+    return count
 
 
 def delete_applications(actor, condition):

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Client, Job
 from app.services.activities import changed_fields_payload, record_activity
 from app.services.cascade import delete_jobs, lock_jobs, require_cascade
-from app.services.exceptions import NotFound
+from app.services.lookup import fetch_one
 from app.services.pagination import SortKey, paginate
 from app.services.permissions import require_writer
 from app.services.transaction import write_transaction
@@ -25,12 +25,7 @@ def list_clients(*, limit, cursor=None):
 
 def get_client(client_id, *, for_update=False):
     statement = select(Client).where(Client.id == client_id)
-    if for_update:
-        statement = statement.with_for_update()
-    client = db.session.scalar(statement)
-    if client is None:
-        raise NotFound("Client not found.")
-    return client
+    return fetch_one(statement, Client, for_update=for_update, missing="Client not found.")
 
 
 def create_client(data, actor):

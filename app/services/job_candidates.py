@@ -9,7 +9,8 @@ from app.extensions import db
 from app.models import Candidate, Job, JobCandidate
 from app.models.enums import JOB_STATUSES_ACCEPTING
 from app.services.activities import changed_fields_payload, record_activity
-from app.services.exceptions import Conflict, InvalidInput, NotFound
+from app.services.exceptions import Conflict, InvalidInput
+from app.services.lookup import fetch_one
 from app.services.pagination import SortKey, paginate
 from app.services.permissions import require_writer
 from app.services.transaction import write_transaction
@@ -45,19 +46,15 @@ def list_job_pipeline(job_id, *, limit, cursor=None, stage=None):
 
     Raises NotFound for an unknown job rather than returning an empty page.
     """
-    if db.session.scalar(select(Job.id).where(Job.id == job_id)) is None:
-        raise NotFound("Job not found.")
+    fetch_one(select(Job.id).where(Job.id == job_id), Job, missing="Job not found.")
     return list_applications(limit=limit, cursor=cursor, job_id=job_id, stage=stage)
 
 
 def get_application(application_id, *, for_update=False):
     statement = _with_relations(select(JobCandidate)).where(JobCandidate.id == application_id)
-    if for_update:
-        statement = statement.with_for_update(of=JobCandidate)
-    application = db.session.scalar(statement)
-    if application is None:
-        raise NotFound("Application not found.")
-    return application
+    return fetch_one(
+        statement, JobCandidate, for_update=for_update, missing="Application not found."
+    )
 
 
 def _check_rejection_reason(stage, reason):

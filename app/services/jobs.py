@@ -8,8 +8,9 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import Client, Job, JobCandidate, User
 from app.services.activities import changed_fields_payload, record_activity
-from app.services.cascade import count_rows, delete_applications, require_cascade
-from app.services.exceptions import InvalidInput, NotFound
+from app.services.cascade import delete_with_applications
+from app.services.exceptions import InvalidInput
+from app.services.lookup import fetch_one
 from app.services.pagination import SortKey, paginate
 from app.services.permissions import WRITER_ROLES, require_writer
 from app.services.transaction import write_transaction
@@ -40,12 +41,7 @@ def list_jobs(*, limit, cursor=None, status=None, client_id=None, owner_id=None)
 
 def get_job(job_id, *, for_update=False):
     statement = _with_relations(select(Job)).where(Job.id == job_id)
-    if for_update:
-        statement = statement.with_for_update(of=Job)
-    job = db.session.scalar(statement)
-    if job is None:
-        raise NotFound("Job not found.")
-    return job
+    return fetch_one(statement, Job, for_update=for_update, missing="Job not found.")
 
 
 def _load_client(client_id):
@@ -109,13 +105,9 @@ def delete_job(job_id, actor, *, cascade=False):
     with write_transaction(deleting=True):
         job = get_job(job_id, for_update=True)
         applications = JobCandidate.job_id == job.id
-        application_count = count_rows(JobCandidate, applications)
-        require_cascade(application_count, "applications", "job", cascade)
-        if application_count:
-            delete_applications(actor, applications)
-
-        record_activity(actor, "deleted", job, {"cascadedApplications": application_count})
-        db.session.delete(job)
+        application_count = delete_with_applications(
+            actor, job, "job", applications, cascade=cascade
+        )
     logger.info(
         "Deleted job %s with %d applications by user %s", job_id, application_count, actor.id
     )
