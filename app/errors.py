@@ -43,6 +43,7 @@ DOMAIN_ERROR_STATUS = {
     domain.Conflict: 409,
     domain.InvalidInput: 422,
     domain.InvalidCursor: 400,
+    domain.InvalidSort: 400,
 }
 
 # Seconds a client should wait before retrying when the database is unavailable.

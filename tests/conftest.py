@@ -101,17 +101,56 @@ def app(database_url):
     return application
 
 
-@pytest.fixture(autouse=True)
-def clean_tables(request):
-    """Empty every table after each test that used the app."""
-    yield
-    if "app" not in request.fixturenames:
-        return
-    application = request.getfixturevalue("app")
+def truncate_all(application):
     with application.app_context():
         db.session.remove()
         db.session.execute(TRUNCATE_ALL)
         db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def clean_tables(request):
+    """Empty every table after each test that used the app.
+
+    Tests marked ``keeps_data`` share rows loaded once for their module, which
+    empties the tables itself when it is done.
+    """
+    yield
+    if "app" not in request.fixturenames or request.node.get_closest_marker("keeps_data"):
+        return
+    truncate_all(request.getfixturevalue("app"))
+
+
+@pytest.fixture(scope="module")
+def demo_data(app):
+    """The demo seed, loaded once for a module whose tests are marked ``keeps_data``."""
+    result = app.test_cli_runner().invoke(args=["seed", "--size", "demo", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    yield
+    truncate_all(app)
+
+
+@pytest.fixture
+def count_statements(app):
+    """Return a function that runs a callable and returns how many SQL statements it sent."""
+    from sqlalchemy import event
+
+    def count(action):
+        statements = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            action()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return len(statements)
+
+    return count
 
 
 @pytest.fixture

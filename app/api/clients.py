@@ -5,8 +5,13 @@ from flask.views import MethodView
 from app.api.authentication import current_user
 from app.api.blueprint import ApiBlueprint
 from app.api.paging import with_next_link
-from app.schemas.client import ClientPageSchema, ClientSchema, ClientUpdateSchema
-from app.schemas.query import DeleteArgsSchema, ListArgsSchema
+from app.schemas.client import (
+    ClientListArgsSchema,
+    ClientPageSchema,
+    ClientSchema,
+    ClientUpdateSchema,
+)
+from app.schemas.query import DeleteArgsSchema
 from app.services import clients
 
 blp = ApiBlueprint(
@@ -16,7 +21,7 @@ blp = ApiBlueprint(
 
 @blp.route("")
 class Clients(MethodView):
-    @blp.arguments(ListArgsSchema, location="query")
+    @blp.arguments(ClientListArgsSchema, location="query")
     @blp.response(200, ClientPageSchema)
     def get(self, args):
         """List clients, newest first."""

@@ -38,6 +38,16 @@ class Timestamps:
     __mapper_args__ = {"eager_defaults": True}
 
 
+def rank_case(column, values):
+    """Return SQL that maps ``column`` to the position of its value in ``values``.
+
+    Generated columns built from it let lists sort by an enumeration's meaningful
+    order (a pipeline's stages) rather than alphabetically, through a plain index.
+    """
+    branches = " ".join(f"WHEN '{value}' THEN {position}" for position, value in enumerate(values))
+    return f"CASE {column} {branches} END"
+
+
 def check_in(column, values):
     """Return the SQL text of a CHECK that limits ``column`` to ``values``."""
     quoted = ", ".join(f"'{value}'" for value in values)

@@ -38,6 +38,8 @@ class Candidate(UUIDPrimaryKey, Timestamps, db.Model):
         Index("ix_candidates_created_at_id", "created_at", "id"),
         Index("ix_candidates_source_created_at_id", "source", "created_at", "id"),
         Index("ix_candidates_skill_keys", "skill_keys", postgresql_using="gin"),
+        Index("ix_candidates_updated_at_id", "updated_at", "id"),
+        Index("ix_candidates_last_name_id", "last_name", "id"),
     )
 
     def __repr__(self):

@@ -1,7 +1,7 @@
 """Clients: the companies an agency hires for."""
 
 from sqlalchemy import Index, String, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
 from app.extensions import db
 from app.models.base import Timestamps, UUIDPrimaryKey
@@ -15,9 +15,15 @@ class Client(UUIDPrimaryKey, Timestamps, db.Model):
     website: Mapped[str | None] = mapped_column(String(2048))
     notes: Mapped[str | None] = mapped_column(String(10000))
 
+    # Counts of the client's jobs, filled in by the queries that read clients.
+    job_count: Mapped[int | None] = query_expression()
+    open_job_count: Mapped[int | None] = query_expression()
+
     __table_args__ = (
         Index("uq_clients_lower_name", func.lower(name), unique=True),
         Index("ix_clients_created_at_id", "created_at", "id"),
+        Index("ix_clients_updated_at_id", "updated_at", "id"),
+        Index("ix_clients_name_id", "name", "id"),
     )
 
     def __repr__(self):

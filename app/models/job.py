@@ -2,11 +2,20 @@
 
 import uuid
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    Computed,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.extensions import db
-from app.models.base import Timestamps, UUIDPrimaryKey, check_in
+from app.models.base import Timestamps, UUIDPrimaryKey, check_in, rank_case
 from app.models.enums import EMPLOYMENT_TYPES, JOB_STATUSES
 
 
@@ -26,6 +35,14 @@ class Job(UUIDPrimaryKey, Timestamps, db.Model):
     owner_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
     )
+    # Position of status in JOB_STATUSES, maintained by the database, for sorting.
+    status_rank: Mapped[int] = mapped_column(
+        SmallInteger, Computed(rank_case("status", JOB_STATUSES), persisted=True)
+    )
+
+    # Counts of the job's applications, filled in by the queries that read jobs.
+    candidate_count: Mapped[int | None] = query_expression()
+    active_count: Mapped[int | None] = query_expression()
 
     # Relations load only when a query requests them, so a forgotten eager load
     # raises in tests instead of issuing one query per row.
@@ -41,6 +58,11 @@ class Job(UUIDPrimaryKey, Timestamps, db.Model):
         Index("ix_jobs_client_id_created_at_id", "client_id", "created_at", "id"),
         Index("ix_jobs_owner_id_created_at_id", "owner_id", "created_at", "id"),
         Index("ix_jobs_status_created_at_id", "status", "created_at", "id"),
+        # The other sorts, and counting a client's jobs by status.
+        Index("ix_jobs_updated_at_id", "updated_at", "id"),
+        Index("ix_jobs_title_id", "title", "id"),
+        Index("ix_jobs_status_rank_id", "status_rank", "id"),
+        Index("ix_jobs_client_id_status", "client_id", "status"),
     )
 
     def __repr__(self):

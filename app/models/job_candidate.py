@@ -5,9 +5,11 @@ from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
+    SmallInteger,
     String,
     UniqueConstraint,
     Uuid,
@@ -16,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import Timestamps, UUIDPrimaryKey, check_in
+from app.models.base import Timestamps, UUIDPrimaryKey, check_in, rank_case
 from app.models.enums import STAGES
 
 
@@ -32,6 +34,10 @@ class JobCandidate(UUIDPrimaryKey, Timestamps, db.Model):
     )
     stage: Mapped[str] = mapped_column(String(20), nullable=False)
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
+    # Position of stage in STAGES (pipeline order), maintained by the database.
+    stage_rank: Mapped[int] = mapped_column(
+        SmallInteger, Computed(rank_case("stage", STAGES), persisted=True)
+    )
     stage_changed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
     )
@@ -50,6 +56,11 @@ class JobCandidate(UUIDPrimaryKey, Timestamps, db.Model):
         Index("ix_job_candidates_job_id_created_at_id", "job_id", "created_at", "id"),
         Index("ix_job_candidates_candidate_id_created_at_id", "candidate_id", "created_at", "id"),
         Index("ix_job_candidates_stage_created_at_id", "stage", "created_at", "id"),
+        # The other sorts, and counting a job's applications by stage.
+        Index("ix_job_candidates_updated_at_id", "updated_at", "id"),
+        Index("ix_job_candidates_stage_changed_at_id", "stage_changed_at", "id"),
+        Index("ix_job_candidates_stage_rank_id", "stage_rank", "id"),
+        Index("ix_job_candidates_job_id_stage", "job_id", "stage"),
     )
 
     def __repr__(self):

@@ -5,7 +5,7 @@ import marshmallow as ma
 from app.models.enums import CANDIDATE_SOURCES
 from app.schemas.base import ApiSchema, page_schema
 from app.schemas.fields import OptionalText, Text, UtcDateTime
-from app.schemas.query import ListArgsSchema
+from app.schemas.query import ListArgsSchema, sort_by_field
 
 MAX_SKILLS = 50
 # Digits with the usual separators and an optional leading +, and at least 3 digits.
@@ -56,6 +56,7 @@ class CandidateSummarySchema(ApiSchema):
 
 
 class CandidateListArgsSchema(ListArgsSchema):
+    sort_by = sort_by_field(["createdAt", "updatedAt", "lastName"])
     source = ma.fields.String(validate=ma.validate.OneOf(CANDIDATE_SOURCES))
     skill = Text(max_length=100, metadata={"description": "Exact skill, ignoring case."})
 

@@ -6,7 +6,7 @@ from app.models.enums import EMPLOYMENT_TYPES, JOB_STATUSES
 from app.schemas.base import ApiSchema, page_schema
 from app.schemas.client import ClientSummarySchema
 from app.schemas.fields import OptionalText, Text, UtcDateTime
-from app.schemas.query import ListArgsSchema
+from app.schemas.query import ListArgsSchema, sort_by_field
 from app.schemas.user import UserSummarySchema
 
 MAX_OPENINGS = 10000
@@ -30,6 +30,12 @@ class JobSchema(ApiSchema):
     )
     client = ma.fields.Nested(ClientSummarySchema, dump_only=True)
     owner = ma.fields.Nested(UserSummarySchema, dump_only=True)
+    candidate_count = ma.fields.Integer(
+        dump_only=True, metadata={"description": "Applications on the job, in any stage."}
+    )
+    active_count = ma.fields.Integer(
+        dump_only=True, metadata={"description": "Applications neither hired nor rejected."}
+    )
     created_at = UtcDateTime(dump_only=True)
     updated_at = UtcDateTime(dump_only=True)
 
@@ -50,6 +56,7 @@ class JobSummarySchema(ApiSchema):
 
 
 class JobListArgsSchema(ListArgsSchema):
+    sort_by = sort_by_field(["createdAt", "updatedAt", "title", "status"])
     status = ma.fields.List(
         ma.fields.String(validate=ma.validate.OneOf(JOB_STATUSES)),
         validate=ma.validate.Length(max=len(JOB_STATUSES)),

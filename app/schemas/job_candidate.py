@@ -7,7 +7,7 @@ from app.schemas.base import ApiSchema, page_schema
 from app.schemas.candidate import CandidateSummarySchema
 from app.schemas.fields import OptionalText, UtcDateTime
 from app.schemas.job import JobSummarySchema
-from app.schemas.query import ListArgsSchema
+from app.schemas.query import ListArgsSchema, sort_by_field
 
 STAGE_DESCRIPTION = "Pipeline stage, in order: " + ", ".join(STAGES) + "."
 REASON_DESCRIPTION = "Required when the stage is `rejected`, and only then."
@@ -40,6 +40,7 @@ class JobCandidateUpdateSchema(ApiSchema):
 
 
 class PipelineArgsSchema(ListArgsSchema):
+    sort_by = sort_by_field(["createdAt", "updatedAt", "stageChangedAt", "stage"])
     stage = ma.fields.List(
         ma.fields.String(validate=ma.validate.OneOf(STAGES)),
         validate=ma.validate.Length(max=len(STAGES)),

@@ -9,15 +9,21 @@ from app.models import Candidate, JobCandidate
 from app.services.activities import changed_fields_payload, record_activity
 from app.services.cascade import delete_with_applications
 from app.services.lookup import fetch_one
-from app.services.pagination import SortKey, paginate
+from app.services.pagination import Sorting, list_page
 from app.services.permissions import require_writer
 from app.services.transaction import write_transaction
 from app.services.updates import apply_changes
 
 logger = logging.getLogger(__name__)
 
-NEWEST_FIRST = SortKey(
-    "candidates", "createdAt", Candidate.created_at, Candidate.id, descending=True
+SORTING = Sorting(
+    "candidates",
+    Candidate,
+    {
+        "createdAt": Candidate.created_at,
+        "updatedAt": Candidate.updated_at,
+        "lastName": Candidate.last_name,
+    },
 )
 
 
@@ -38,7 +44,8 @@ def skill_keys(skills):
     return [skill.casefold() for skill in skills]
 
 
-def list_candidates(*, limit, cursor=None, source=None, skill=None):
+def list_candidates(*, source=None, skill=None, **page):
+    """Return a page of candidates; ``page`` holds the arguments of pagination.list_page."""
     statement = select(Candidate)
     if source is not None:
         statement = statement.where(Candidate.source == source)
@@ -46,7 +53,7 @@ def list_candidates(*, limit, cursor=None, source=None, skill=None):
         # Served by the GIN index on skill_keys.
         statement = statement.where(Candidate.skill_keys.contains([skill.casefold()]))
     filters = {"source": source, "skill": skill.casefold() if skill else None}
-    return paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor, filters=filters)
+    return list_page(statement, SORTING, filters=filters, **page)
 
 
 def get_candidate(candidate_id, *, for_update=False):

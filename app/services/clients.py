@@ -2,30 +2,66 @@
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import with_expression
 
 from app.extensions import db
 from app.models import Client, Job
 from app.services.activities import changed_fields_payload, record_activity
 from app.services.cascade import delete_jobs, lock_jobs, require_cascade
 from app.services.lookup import fetch_one
-from app.services.pagination import SortKey, paginate
+from app.services.pagination import Sorting, list_page
 from app.services.permissions import require_writer
 from app.services.transaction import write_transaction
 from app.services.updates import apply_changes
 
 logger = logging.getLogger(__name__)
 
-NEWEST_FIRST = SortKey("clients", "createdAt", Client.created_at, Client.id, descending=True)
+SORTING = Sorting(
+    "clients",
+    Client,
+    {"createdAt": Client.created_at, "updatedAt": Client.updated_at, "name": Client.name},
+)
 
 
-def list_clients(*, limit, cursor=None):
-    return paginate(select(Client), NEWEST_FIRST, limit=limit, cursor=cursor)
+def _read_query():
+    """Select clients with their job counts, computed in the same query.
+
+    The LATERAL subquery runs once per client that reaches the result, counting
+    through the (client_id, status) index.
+    """
+    counts = (
+        select(
+            func.count().label("job_count"),
+            func.count().filter(Job.status == "open").label("open_job_count"),
+        )
+        .where(Job.client_id == Client.id)
+        .lateral("job_counts")
+    )
+    return (
+        select(Client)
+        .join(counts, true())
+        .options(
+            with_expression(Client.job_count, counts.c.job_count),
+            with_expression(Client.open_job_count, counts.c.open_job_count),
+        )
+    )
 
 
-def get_client(client_id, *, for_update=False):
+def list_clients(**page):
+    """Return a page of clients; ``page`` holds the arguments of pagination.list_page."""
+    return list_page(_read_query(), SORTING, filters={}, **page)
+
+
+def get_client(client_id):
+    """Return the client with its job counts."""
+    statement = _read_query().where(Client.id == client_id)
+    return fetch_one(statement, Client, missing="Client not found.")
+
+
+def _lock_client(client_id):
     statement = select(Client).where(Client.id == client_id)
-    return fetch_one(statement, Client, for_update=for_update, missing="Client not found.")
+    return fetch_one(statement, Client, for_update=True, missing="Client not found.")
 
 
 def create_client(data, actor):
@@ -36,19 +72,19 @@ def create_client(data, actor):
         db.session.flush()
         record_activity(actor, "created", client)
     logger.info("Created client %s by user %s", client.id, actor.id)
-    return client
+    return get_client(client.id)
 
 
 def update_client(client_id, changes, actor):
     require_writer(actor)
     with write_transaction():
-        client = get_client(client_id, for_update=True)
+        client = _lock_client(client_id)
         changed = apply_changes(client, changes)
         if changed:
             db.session.flush()
             record_activity(actor, "updated", client, changed_fields_payload(changed))
     logger.info("Updated client %s fields %s by user %s", client.id, changed, actor.id)
-    return client
+    return get_client(client.id)
 
 
 def delete_client(client_id, actor, *, cascade=False):
@@ -59,7 +95,7 @@ def delete_client(client_id, actor, *, cascade=False):
     """
     require_writer(actor)
     with write_transaction(deleting=True):
-        client = get_client(client_id, for_update=True)
+        client = _lock_client(client_id)
         job_ids = lock_jobs(Job.client_id == client.id)
         job_count = len(job_ids)
         require_cascade(job_count, "jobs", "client", cascade)

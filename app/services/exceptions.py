@@ -51,6 +51,12 @@ class InvalidInput(DomainError):
         super().__init__("The request contains invalid fields.", fields={field: [message]})
 
 
+class InvalidSort(DomainError):
+    """A sort key that the list does not offer."""
+
+    code = "invalid_sort"
+
+
 class InvalidCursor(DomainError):
     """A pagination cursor that is malformed, tampered with, or made for another query."""
 

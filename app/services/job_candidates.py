@@ -4,21 +4,30 @@ import logging
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import Candidate, Job, JobCandidate
 from app.models.enums import JOB_STATUSES_ACCEPTING
 from app.services.activities import changed_fields_payload, record_activity
-from app.services.exceptions import Conflict, InvalidInput
+from app.services.batch import attach_many_to_one, load_by_ids
+from app.services.exceptions import Conflict, InvalidInput, NotFound
 from app.services.lookup import fetch_one
-from app.services.pagination import SortKey, paginate
+from app.services.pagination import Sorting, list_page
 from app.services.permissions import require_writer
 from app.services.transaction import write_transaction
 
 logger = logging.getLogger(__name__)
 
-NEWEST_FIRST = SortKey(
-    "job_candidates", "createdAt", JobCandidate.created_at, JobCandidate.id, descending=True
+SORTING = Sorting(
+    "job_candidates",
+    JobCandidate,
+    {
+        "createdAt": JobCandidate.created_at,
+        "updatedAt": JobCandidate.updated_at,
+        "stageChangedAt": JobCandidate.stage_changed_at,
+        "stage": JobCandidate.stage_rank,
+    },
 )
 
 
@@ -29,8 +38,9 @@ def _with_relations(statement):
     )
 
 
-def list_applications(*, limit, cursor=None, job_id=None, candidate_id=None, stage=None):
-    statement = _with_relations(select(JobCandidate))
+def _page_of_applications(job_id=None, candidate_id=None, stage=None, **page):
+    """Return a page of applications with their candidates joined and jobs not yet loaded."""
+    statement = select(JobCandidate).options(joinedload(JobCandidate.candidate, innerjoin=True))
     if job_id is not None:
         statement = statement.where(JobCandidate.job_id == job_id)
     if candidate_id is not None:
@@ -38,16 +48,33 @@ def list_applications(*, limit, cursor=None, job_id=None, candidate_id=None, sta
     if stage:
         statement = statement.where(JobCandidate.stage.in_(stage))
     filters = {"job_id": job_id, "candidate_id": candidate_id, "stage": stage}
-    return paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor, filters=filters)
+    return list_page(statement, SORTING, filters=filters, **page)
 
 
-def list_job_pipeline(job_id, *, limit, cursor=None, stage=None):
+def list_applications(**arguments):
+    """Return a page of applications with their jobs and candidates.
+
+    ``arguments`` are the filters ``job_id``, ``candidate_id`` and ``stage`` and the
+    arguments of pagination.list_page. Costs two queries whatever the page size.
+    """
+    page = _page_of_applications(**arguments)
+    attach_many_to_one(page.data, "job", "job_id", Job)
+    return page
+
+
+def list_job_pipeline(job_id, *, stage=None, **page):
     """Return a page of the job's applications with their candidates.
 
-    Raises NotFound for an unknown job rather than returning an empty page.
+    Raises NotFound for an unknown job rather than returning an empty page. The job
+    is loaded once for the whole page, which also checks that it exists.
     """
-    fetch_one(select(Job.id).where(Job.id == job_id), Job, missing="Job not found.")
-    return list_applications(limit=limit, cursor=cursor, job_id=job_id, stage=stage)
+    result = _page_of_applications(job_id=job_id, stage=stage, **page)
+    (job,) = load_by_ids(Job, [job_id])
+    if job is None:
+        raise NotFound("Job not found.")
+    for application in result.data:
+        set_committed_value(application, "job", job)
+    return result
 
 
 def get_application(application_id, *, for_update=False):

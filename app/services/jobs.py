@@ -2,23 +2,33 @@
 
 import logging
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import joinedload, with_expression
 
 from app.extensions import db
 from app.models import Client, Job, JobCandidate, User
+from app.models.enums import ACTIVE_STAGES
 from app.services.activities import changed_fields_payload, record_activity
 from app.services.cascade import delete_with_applications
 from app.services.exceptions import InvalidInput
 from app.services.lookup import fetch_one
-from app.services.pagination import SortKey, paginate
+from app.services.pagination import Sorting, list_page
 from app.services.permissions import WRITER_ROLES, require_writer
 from app.services.transaction import write_transaction
 from app.services.updates import apply_changes
 
 logger = logging.getLogger(__name__)
 
-NEWEST_FIRST = SortKey("jobs", "createdAt", Job.created_at, Job.id, descending=True)
+SORTING = Sorting(
+    "jobs",
+    Job,
+    {
+        "createdAt": Job.created_at,
+        "updatedAt": Job.updated_at,
+        "title": Job.title,
+        "status": Job.status_rank,
+    },
+)
 
 
 def _with_relations(statement):
@@ -27,8 +37,33 @@ def _with_relations(statement):
     )
 
 
-def list_jobs(*, limit, cursor=None, status=None, client_id=None, owner_id=None):
-    statement = _with_relations(select(Job))
+def _with_counts(statement):
+    """Add each job's application counts to ``statement``, computed in the same query.
+
+    The LATERAL subquery runs once per job that reaches the result, so a page of 50
+    jobs counts 50 jobs' applications through the (job_id, stage) index.
+    """
+    counts = (
+        select(
+            func.count().label("candidate_count"),
+            func.count().filter(JobCandidate.stage.in_(ACTIVE_STAGES)).label("active_count"),
+        )
+        .where(JobCandidate.job_id == Job.id)
+        .lateral("application_counts")
+    )
+    return statement.join(counts, true()).options(
+        with_expression(Job.candidate_count, counts.c.candidate_count),
+        with_expression(Job.active_count, counts.c.active_count),
+    )
+
+
+def _read_query():
+    return _with_counts(_with_relations(select(Job)))
+
+
+def list_jobs(*, status=None, client_id=None, owner_id=None, **page):
+    """Return a page of jobs; ``page`` holds the arguments of pagination.list_page."""
+    statement = _read_query()
     if status:
         statement = statement.where(Job.status.in_(status))
     if client_id is not None:
@@ -36,12 +71,19 @@ def list_jobs(*, limit, cursor=None, status=None, client_id=None, owner_id=None)
     if owner_id is not None:
         statement = statement.where(Job.owner_id == owner_id)
     filters = {"status": status, "client_id": client_id, "owner_id": owner_id}
-    return paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor, filters=filters)
+    return list_page(statement, SORTING, filters=filters, **page)
 
 
-def get_job(job_id, *, for_update=False):
+def get_job(job_id):
+    """Return the job with its client, owner and application counts."""
+    statement = _read_query().where(Job.id == job_id)
+    return fetch_one(statement, Job, missing="Job not found.")
+
+
+def _lock_job(job_id):
+    # Without the counts: PostgreSQL allows no FOR UPDATE next to aggregates.
     statement = _with_relations(select(Job)).where(Job.id == job_id)
-    return fetch_one(statement, Job, for_update=for_update, missing="Job not found.")
+    return fetch_one(statement, Job, for_update=True, missing="Job not found.")
 
 
 def _load_client(client_id):
@@ -72,13 +114,13 @@ def create_job(data, actor):
         db.session.flush()
         record_activity(actor, "created", job, {"status": job.status})
     logger.info("Created job %s for client %s by user %s", job.id, client.id, actor.id)
-    return job
+    return get_job(job.id)
 
 
 def update_job(job_id, changes, actor):
     require_writer(actor)
     with write_transaction():
-        job = get_job(job_id, for_update=True)
+        job = _lock_job(job_id)
         if "client_id" in changes and changes["client_id"] != job.client_id:
             job.client = _load_client(changes["client_id"])
         if "owner_id" in changes and changes["owner_id"] != job.owner_id:
@@ -93,7 +135,7 @@ def update_job(job_id, changes, actor):
                 payload["status"] = {"from": old_status, "to": job.status}
             record_activity(actor, "updated", job, payload)
     logger.info("Updated job %s fields %s by user %s", job.id, changed, actor.id)
-    return job
+    return get_job(job.id)
 
 
 def delete_job(job_id, actor, *, cascade=False):
@@ -103,7 +145,7 @@ def delete_job(job_id, actor, *, cascade=False):
     """
     require_writer(actor)
     with write_transaction(deleting=True):
-        job = get_job(job_id, for_update=True)
+        job = _lock_job(job_id)
         applications = JobCandidate.job_id == job.id
         application_count = delete_with_applications(
             actor, job, "job", applications, cascade=cascade

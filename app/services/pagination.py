@@ -17,7 +17,8 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import literal, tuple_
 
 from app.extensions import db
-from app.services.exceptions import InvalidCursor
+from app.services.exceptions import InvalidCursor, InvalidSort
+from app.services.filters import time_window
 
 CURSOR_VERSION = 1
 CURSOR_SALT = "page-cursor"
@@ -36,6 +37,31 @@ class SortKey:
     @property
     def order_name(self):
         return "desc" if self.descending else "asc"
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """The sort keys a list of ``model`` rows offers, by API name; the first is the default."""
+
+    resource: str
+    model: object
+    columns: dict
+
+    @property
+    def id_column(self):
+        return self.model.id
+
+    def key(self, sort_by=None, sort_order="desc"):
+        """Return the SortKey for ``sort_by``, or raise InvalidSort for a name not offered."""
+        name = sort_by if sort_by is not None else next(iter(self.columns))
+        column = self.columns.get(name)
+        if column is None:
+            offered = ", ".join(self.columns)
+            raise InvalidSort(
+                f"Cannot sort {self.resource} by {name!r}. Use one of: {offered}.",
+                fields={"sort_by": [f"Must be one of: {offered}."]},
+            )
+        return SortKey(self.resource, name, column, self.id_column, sort_order != "asc")
 
 
 @dataclass
@@ -156,3 +182,31 @@ def paginate(statement, sort_key, *, limit, cursor=None, filters=None):
             filters,
         )
     return Page(data=rows, has_next_page=has_next_page, next_cursor=next_cursor)
+
+
+def list_page(
+    statement,
+    sorting,
+    *,
+    filters,
+    limit,
+    cursor=None,
+    sort_by=None,
+    sort_order="desc",
+    created_after=None,
+    created_before=None,
+    updated_after=None,
+):
+    """Return one page of ``statement`` for a list request.
+
+    ``filters`` are the resource-specific filters already applied to the statement.
+    The time window, sort and cursor arguments are the ones every list accepts.
+    """
+    sort_key = sorting.key(sort_by, sort_order)
+    window = {
+        "created_after": created_after,
+        "created_before": created_before,
+        "updated_after": updated_after,
+    }
+    statement = time_window(statement, sorting.model, **window)
+    return paginate(statement, sort_key, limit=limit, cursor=cursor, filters={**filters, **window})
