@@ -2,6 +2,12 @@
 
 import os
 
+from dotenv import load_dotenv
+
+# A local .env file fills in variables the environment does not set, for the flask
+# command and gunicorn alike. Platforms such as Heroku set real variables instead.
+load_dotenv()
+
 
 def env_int(name, default):
     """Read an integer setting, failing at startup with the variable's name."""

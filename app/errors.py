@@ -8,7 +8,7 @@ exceptions from the services and database errors all pass through here. Details 
 import logging
 
 import marshmallow as ma
-from flask import jsonify
+from flask import current_app, jsonify
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -134,6 +134,9 @@ def handle_http_exception(error):
 
     code = HTTP_ERROR_CODES.get(status, "http_error")
     message = data.get("message") or error.description or error.name
+    if status == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        message = f"The request body is larger than the maximum of {limit} bytes."
     if status == 405:
         headers = {**headers, "Allow": ", ".join(error.valid_methods or [])}
     return error_response(status, code, message, headers=headers)

@@ -198,3 +198,22 @@ def test_viewer_write_leaves_no_row(client, viewer_auth, auth):
     listing = client.get("/api/clients", headers=auth).get_json()
 
     assert listing["data"] == []
+
+
+def test_logout_revokes_the_token(client, account):
+    token = client.post(
+        "/api/auth/login", json={"email": "alex@example.com", "password": PASSWORD}
+    ).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    logout = client.post("/api/auth/logout", headers=headers)
+    after = client.get("/api/clients", headers=headers)
+
+    assert logout.status_code == 204
+    assert after.status_code == 401
+
+
+def test_logout_without_token_is_401(client):
+    response = client.post("/api/auth/logout")
+
+    assert response.status_code == 401

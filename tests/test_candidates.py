@@ -84,6 +84,22 @@ def test_candidates_skill_filter_folds_unicode_case(client, auth, make_candidate
     assert [row["id"] for row in response.get_json()["data"]] == [record["id"]]
 
 
+def test_candidates_skill_filter_ignores_unicode_form(client, auth, make_candidate):
+    record = make_candidate(skills=["Caf\u00e9"])
+
+    response = client.get("/api/candidates", query_string={"skill": "Cafe\u0301"}, headers=auth)
+
+    assert [row["id"] for row in response.get_json()["data"]] == [record["id"]]
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_candidates_blank_skill_filter_is_422(client, auth, value):
+    response = client.get("/api/candidates", query_string={"skill": value}, headers=auth)
+
+    assert response.status_code == 422
+    assert "skill" in response.get_json()["error"]["fields"]
+
+
 def test_candidates_skills_fold_like_the_filter(client, auth, make_candidate):
     record = make_candidate(skills=["Straße", "STRASSE"])
 

@@ -74,6 +74,27 @@ def test_tokens_create_prints_a_working_token(app, runner):
     assert response.status_code == 200
 
 
+def test_tokens_revoke_stops_the_token(app, runner):
+    runner.invoke(args=["users", "create", "bot@example.com", "--password", "long-enough-pw"])
+    token = runner.invoke(args=["tokens", "create", "bot@example.com"]).output.strip()
+    listing = runner.invoke(args=["tokens", "list", "bot@example.com"]).output
+    token_id = listing.split()[0]
+
+    result = runner.invoke(args=["tokens", "revoke", token_id])
+
+    response = app.test_client().get("/api/jobs", headers={"Authorization": f"Bearer {token}"})
+    assert result.exit_code == 0, result.output
+    assert response.status_code == 401
+    assert "revoked -" not in runner.invoke(args=["tokens", "list", "bot@example.com"]).output
+
+
+def test_tokens_revoke_unknown_id_fails(runner):
+    result = runner.invoke(args=["tokens", "revoke", "6f1c1c9e-2b1a-4a43-9a55-8d0e5b1f0e11"])
+
+    assert result.exit_code != 0
+    assert "No token" in result.output
+
+
 def test_tokens_create_for_unknown_user_fails(runner):
     result = runner.invoke(args=["tokens", "create", "ghost@example.com"])
 

@@ -114,6 +114,48 @@ def test_repeated_cascade_flag_is_422_and_deletes_nothing(client, auth, make_job
     assert client.get(f"/api/jobs/{job['id']}", headers=auth).status_code == 200
 
 
+def test_query_on_create_is_422_and_creates_nothing(client, auth):
+    response = client.post("/api/clients?dryRun=true", json={"name": "Dry Run"}, headers=auth)
+
+    assert_error_shape(response, 422, "validation_failed")
+    assert "dryRun" in response.get_json()["error"]["fields"]
+    assert client.get("/api/clients", headers=auth).get_json()["data"] == []
+
+
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+def test_query_on_single_resource_is_422(client, auth, make_application, method):
+    application = make_application()
+    path = f"/api/job-candidates/{application['id']}?cascade=true"
+
+    response = getattr(client, method)(path, json={} if method == "patch" else None, headers=auth)
+
+    assert_error_shape(response, 422, "validation_failed")
+    assert client.get(f"/api/job-candidates/{application['id']}", headers=auth).status_code == 200
+
+
+def test_payload_too_large_names_the_limit(client, auth):
+    response = client.post(
+        "/api/clients",
+        data='{"name": "' + "a" * (2 * 1024 * 1024) + '"}',
+        headers={**auth, "Content-Type": "application/json"},
+    )
+
+    assert "1048576 bytes" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("name", ["a\u0085b", "a\u2028b", "a\u009bb", "a\u007fb"])
+def test_control_characters_in_single_line_text_are_422(client, auth, name):
+    response = client.post("/api/clients", json={"name": name}, headers=auth)
+
+    assert_error_shape(response, 422, "validation_failed")
+
+
+def test_text_is_stored_in_nfc(client, auth):
+    response = client.post("/api/clients", json={"name": "Cafe\u0301 Co"}, headers=auth)
+
+    assert response.get_json()["name"] == "Caf\u00e9 Co"
+
+
 def test_json_array_body_is_422(client, auth):
     response = client.post("/api/clients", json=["a", "b"], headers=auth)
 

@@ -70,6 +70,7 @@ def test_pagination_link_header_points_to_next_page(app, client, auth):
     response = client.get("/api/clients?limit=2", headers=auth)
 
     cursor = response.get_json()["nextCursor"]
+    assert response.headers["Link"].startswith("</api/clients?")
     assert response.headers["Link"].endswith('; rel="next"')
     assert f"cursor={cursor}" in response.headers["Link"]
 

@@ -1,11 +1,17 @@
 """Login endpoint."""
 
-from app.api.authentication import public
+from app.api.authentication import current_token, public
 from app.api.blueprint import ApiBlueprint
 from app.schemas.auth import LoginResultSchema, LoginSchema
 from app.services.auth import log_in
+from app.services.tokens import revoke_token
 
-blp = ApiBlueprint("auth", __name__, url_prefix="/api/auth", description="Log in for a token.")
+blp = ApiBlueprint(
+    "auth",
+    __name__,
+    url_prefix="/api/auth",
+    description="Log in for a token, log out to revoke it.",
+)
 
 
 @blp.route("/login", methods=["POST"])
@@ -17,3 +23,10 @@ def login(credentials):
     """Exchange an email and password for a bearer token."""
     user, token = log_in(credentials["email"], credentials["password"])
     return {"token": token, "user": user}
+
+
+@blp.route("/logout", methods=["POST"])
+@blp.response(204)
+def logout():
+    """Revoke the bearer token of this request."""
+    revoke_token(current_token().id)

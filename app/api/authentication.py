@@ -25,9 +25,15 @@ def authenticate_request():
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed("Missing bearer token: send 'Authorization: Bearer <token>'.")
-    g.current_user = authenticate_token(token.strip())
+    g.current_token = authenticate_token(token.strip())
+    g.current_user = g.current_token.user
 
 
 def current_user():
     """Return the user authenticated for this request."""
     return g.current_user
+
+
+def current_token():
+    """Return the ApiToken that authenticated this request."""
+    return g.current_token

@@ -6,7 +6,7 @@ import flask_smorest
 import marshmallow as ma
 from flask import current_app, request
 from webargs.flaskparser import FlaskParser
-from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.exceptions import RequestEntityTooLarge, UnprocessableEntity, UnsupportedMediaType
 
 from app.api.authentication import authenticate_request
 
@@ -55,6 +55,29 @@ def _is_list_field(schema, data_key):
     return False
 
 
+def _view_handler():
+    """Return the function that serves this request: a MethodView's method, or the view."""
+    view = current_app.view_functions.get(request.endpoint)
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return getattr(view_class, request.method.lower(), None)
+    return view
+
+
+def reject_undeclared_query():
+    """Reject query parameters on a view that declares none, such as a POST or a detail GET.
+
+    StrictParser checks the parameters of views that declare query arguments; other
+    views would silently ignore them, e.g. a `?cascade=true` on a delete that has no
+    cascade option.
+    """
+    if not request.args or getattr(_view_handler(), "accepts_query", False):
+        return
+    error = UnprocessableEntity()
+    error.data = {"messages": {"query": {name: ["Unknown field."] for name in request.args}}}
+    raise error
+
+
 def require_json_body():
     """Reject a request body that is not JSON (415) or that was cut at the size limit (413).
 
@@ -82,4 +105,18 @@ class ApiBlueprint(flask_smorest.Blueprint):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.before_request(authenticate_request)
+        self.before_request(reject_undeclared_query)
         self.before_request(require_json_body)
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        """Declare arguments as flask-smorest does, and mark views that read the query string."""
+        decorator = super().arguments(schema, location=location, **kwargs)
+        if location != "query":
+            return decorator
+
+        def mark(function):
+            wrapped = decorator(function)
+            wrapped.accepts_query = True
+            return wrapped
+
+        return mark

@@ -9,5 +9,7 @@ def with_next_link(page):
         return page, {}
     args = request.args.to_dict(flat=False)
     args["cursor"] = page.next_cursor
-    next_url = url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
+    # A path without scheme and host, which RFC 8288 allows: it does not depend on
+    # the Host header, and stays right behind a proxy.
+    next_url = url_for(request.endpoint, **(request.view_args or {}), **args)
     return page, {"Link": f'<{next_url}>; rel="next"'}

@@ -3,6 +3,7 @@
 import time
 
 import click
+import psycopg2.errors
 import psycopg2.extensions
 from flask.cli import with_appcontext
 
@@ -26,7 +27,10 @@ from app.seed.sizes import SIZES
     "--reset",
     "reset_first",
     is_flag=True,
-    help="Delete the existing clients, jobs, candidates, applications and activities first.",
+    help=(
+        "First delete all clients, jobs, candidates and applications, the whole "
+        "activity log, and the recruiters an earlier seed created, with their tokens."
+    ),
 )
 @click.option(
     "--if-empty", is_flag=True, help="Do nothing when the database already contains data."
@@ -59,6 +63,10 @@ def seed_command(size, random_seed, reset_first, if_empty):
         started = time.monotonic()
         generator = SeedGenerator(counts, seed=random_seed, now=time.time())
         totals = load(connection, generator, report=click.echo)
+    except (KeyboardInterrupt, psycopg2.errors.QueryCanceled):
+        # Ctrl-C also cancels the running COPY on the server, which raises QueryCanceled.
+        connection.rollback()
+        raise click.ClickException("Seeding was interrupted; the database is unchanged.") from None
     except BaseException:
         connection.rollback()
         raise

@@ -58,7 +58,11 @@ class CandidateSummarySchema(ApiSchema):
 class CandidateListArgsSchema(ListArgsSchema):
     sort_by = sort_by_field(["createdAt", "updatedAt", "lastName"])
     source = ma.fields.String(validate=ma.validate.OneOf(CANDIDATE_SOURCES))
-    skill = Text(max_length=100, metadata={"description": "Exact skill, ignoring case."})
+    skill = Text(
+        max_length=100,
+        validate=ma.validate.Length(min=1, error="May not be blank."),
+        metadata={"description": "Exact skill, ignoring case."},
+    )
 
 
 CandidatePageSchema = page_schema(CandidateSchema, "CandidatePage")

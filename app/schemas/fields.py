@@ -2,13 +2,15 @@
 
 import datetime as dt
 import re
+import unicodedata
 
 import marshmallow as ma
 
-# Control characters are never valid in single-line text. NUL cannot be stored by
-# PostgreSQL at all, so it is rejected everywhere, multi-line text included.
-SINGLE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
-MULTI_LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0, DEL and C1) and the Unicode line and paragraph separators
+# are never valid in single-line text. Multi-line text allows tab, LF and CR only.
+# NUL cannot be stored by PostgreSQL at all.
+SINGLE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MULTI_LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class UnicodeString(ma.fields.String):
@@ -35,8 +37,10 @@ class UnicodeString(ma.fields.String):
 class Text(UnicodeString):
     """A string trimmed of surrounding whitespace, with a maximum length in characters.
 
-    ``multiline`` allows tabs and line breaks; other control characters are rejected.
-    A required text may not be blank.
+    Text is stored in Unicode normalization form NFC, so that an accent typed as one
+    code point and as a letter plus a combining mark compare equal. ``multiline``
+    allows tabs and line breaks; other control characters are rejected. A required
+    text may not be blank.
     """
 
     default_error_messages = {
@@ -52,7 +56,9 @@ class Text(UnicodeString):
         self.metadata.setdefault("maxLength", max_length)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        text = unicodedata.normalize(
+            "NFC", super()._deserialize(value, attr, data, **kwargs).strip()
+        )
         forbidden = MULTI_LINE_FORBIDDEN if self.multiline else SINGLE_LINE_FORBIDDEN
         if forbidden.search(text):
             raise self.make_error("control")

@@ -5,7 +5,7 @@ import hashlib
 import logging
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import ApiToken
@@ -44,7 +44,10 @@ def issue_token(user, *, name, expires_at=None):
 
 
 def authenticate_token(token_text):
-    """Return the user a bearer token belongs to, or raise AuthenticationFailed."""
+    """Return the valid ApiToken for a bearer token text, or raise AuthenticationFailed.
+
+    The token's user is loaded with it.
+    """
     if not token_text or len(token_text) > MAX_TOKEN_LENGTH:
         raise AuthenticationFailed("Missing or invalid bearer token.")
 
@@ -60,4 +63,29 @@ def authenticate_token(token_text):
             db.session.execute(
                 update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
             )
-    return token.user
+    return token
+
+
+def list_tokens(user):
+    """Return the user's tokens, newest first, revoked and expired ones included."""
+    statement = (
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+    )
+    return db.session.scalars(statement).all()
+
+
+def revoke_token(token_id):
+    """Revoke a token at once; return False when no such token exists.
+
+    Revoking twice keeps the first revocation time.
+    """
+    with write_transaction():
+        result = db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == token_id)
+            .values(revoked_at=func.coalesce(ApiToken.revoked_at, func.statement_timestamp()))
+        )
+    found = result.rowcount > 0
+    if found:
+        logger.info("Revoked API token %s", token_id)
+    return found

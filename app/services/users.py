@@ -4,13 +4,13 @@ import functools
 import logging
 
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import User
 from app.models.enums import USER_ROLES
 from app.services.activities import record_activity
 from app.services.exceptions import AuthenticationFailed, InvalidInput
+from app.services.passwords import hash_password, password_matches
 from app.services.transaction import write_transaction
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ UNUSABLE_PASSWORD = "!"
 def _decoy_hash():
     # Hashed once per process. Checking a password for an unknown email against it
     # makes that failure take as long as a wrong password for a real account.
-    return generate_password_hash("decoy password for unknown accounts")
+    return hash_password("decoy password for unknown accounts")
 
 
 def find_user_by_email(email):
@@ -47,7 +47,7 @@ def create_user(email, password, *, role, name=None, actor=None):
         user = User(
             email=email,
             name=(name or email.split("@")[0]).strip(),
-            password_hash=generate_password_hash(password),
+            password_hash=hash_password(password),
             role=role,
         )
         db.session.add(user)
@@ -62,11 +62,14 @@ def authenticate_password(email, password):
 
     A wrong email and a wrong password fail with the same message after the same work.
     """
+    # TODO: rate-limit failed logins per account and per client address.
     user = find_user_by_email(email)
     password_hash = user.password_hash if user is not None else UNUSABLE_PASSWORD
     if password_hash == UNUSABLE_PASSWORD:
-        check_password_hash(_decoy_hash(), password)
+        password_matches(_decoy_hash(), password)
+        logger.info("Login failed: no account with a password for the given email")
         raise AuthenticationFailed("Invalid email or password.")
-    if not check_password_hash(password_hash, password):
+    if not password_matches(password_hash, password):
+        logger.info("Login failed: wrong password for user %s", user.id)
         raise AuthenticationFailed("Invalid email or password.")
     return user

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench.lists` (see bench/README.md)."""
