@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Candidate, Client, Job, JobCandidate, User
 from app.models.enums import ACTIVE_STAGES
 from app.schemas.candidate import CandidatePageSchema
+from app.schemas.client import ClientPageSchema
 from app.schemas.job import JobPageSchema
 from app.schemas.job_candidate import JobCandidatePageSchema
 from app.services.pagination import Page
@@ -57,14 +58,38 @@ def candidates():
     return CandidatePageSchema().dump(_page(rows, has_next))
 
 
+@blp.get("/clients")
+def clients():
+    rows, has_next = _offset_page(select(Client), [Client.created_at.desc(), Client.id.desc()])
+    for client in rows:
+        jobs_of_client = select(func.count()).where(Job.client_id == client.id)
+        open_jobs = jobs_of_client.where(Job.status == "open")
+        set_committed_value(client, "job_count", db.session.scalar(jobs_of_client))
+        set_committed_value(client, "open_job_count", db.session.scalar(open_jobs))
+    return ClientPageSchema().dump(_page(rows, has_next))
+
+
+@blp.get("/job-candidates")
+def applications():
+    rows, has_next = _offset_page(
+        select(JobCandidate), [JobCandidate.created_at.desc(), JobCandidate.id.desc()]
+    )
+    _load_relations_one_by_one(rows)
+    return JobCandidatePageSchema().dump(_page(rows, has_next))
+
+
+def _load_relations_one_by_one(applications):
+    for application in applications:
+        set_committed_value(application, "job", db.session.get(Job, application.job_id))
+        candidate = db.session.get(Candidate, application.candidate_id)
+        set_committed_value(application, "candidate", candidate)
+
+
 @blp.get("/jobs/<uuid:job_id>/candidates")
 def pipeline(job_id):
     statement = select(JobCandidate).where(JobCandidate.job_id == job_id)
     rows, has_next = _offset_page(
         statement, [JobCandidate.created_at.desc(), JobCandidate.id.desc()]
     )
-    for application in rows:
-        set_committed_value(application, "job", db.session.get(Job, application.job_id))
-        candidate = db.session.get(Candidate, application.candidate_id)
-        set_committed_value(application, "candidate", candidate)
+    _load_relations_one_by_one(rows)
     return JobCandidatePageSchema().dump(_page(rows, has_next))

@@ -93,6 +93,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # The app's statement_timeout guards requests; rewriting or indexing a
+        # large table in a migration may legitimately take minutes.
+        connection.exec_driver_sql("SET statement_timeout = 0")
+        # End the transaction SET began, so that Alembic's own transaction commits.
+        connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

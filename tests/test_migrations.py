@@ -64,6 +64,23 @@ def test_migrations_downgrade_and_upgrade_again(empty_database):
     assert rebuilt == EXPECTED_TABLES
 
 
+def test_migrations_ignore_the_request_statement_timeout(admin_database_url):
+    name = f"ats_migration_{secrets.token_hex(4)}"
+    url = create_database(admin_database_url, name)
+    # 1 ms cancels almost any DDL statement, as minutes-long ones would be in production.
+    app = create_app(make_config(url, DB_STATEMENT_TIMEOUT_MS=1))
+
+    try:
+        with app.app_context():
+            upgrade()
+            tables = set(inspect(db.engine).get_table_names())
+            db.engine.dispose()
+    finally:
+        drop_database(admin_database_url, name)
+
+    assert tables == EXPECTED_TABLES
+
+
 def test_activities_reject_update_and_delete(app):
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError

@@ -32,8 +32,11 @@ SORTING = Sorting(
 
 
 def _with_relations(statement):
+    # Only the columns the embedded summaries show: not the client's notes, and
+    # never the owner's password hash.
     return statement.options(
-        joinedload(Job.client, innerjoin=True), joinedload(Job.owner, innerjoin=True)
+        joinedload(Job.client, innerjoin=True).load_only(Client.id, Client.name),
+        joinedload(Job.owner, innerjoin=True).load_only(User.id, User.name),
     )
 
 

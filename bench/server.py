@@ -1,0 +1,158 @@
+"""The benchmark's scratch database and gunicorn server."""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import sql
+from sqlalchemy.engine import make_url
+
+from app.seed.sizes import SIZES
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATABASE_NAME = "ats_bench"
+SECRET_KEY = "benchmark-only-secret-key"
+BENCH_EMAIL = "bench@example.com"
+BENCH_PASSWORD = "benchmark-password"
+
+
+def admin_url():
+    """Return the admin URL of the server to benchmark on.
+
+    BENCH_ADMIN_URL, else TEST_DATABASE_URL, else the embedded PostgreSQL.
+    """
+    configured = os.environ.get("BENCH_ADMIN_URL") or os.environ.get("TEST_DATABASE_URL")
+    if configured:
+        return configured
+    script = PROJECT_ROOT / "scripts" / "embedded_postgres.py"
+    return subprocess.run(
+        [sys.executable, str(script)], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+class BenchDatabase:
+    """The scratch database ``ats_bench`` with the large seed loaded."""
+
+    def __init__(self, url):
+        self.url = url
+        self.libpq_url = make_url(url).set(drivername="postgresql").render_as_string(False)
+
+    @classmethod
+    def prepare(cls):
+        """Create, migrate and seed ``ats_bench`` unless it already holds the large seed."""
+        admin = make_url(admin_url())
+        connection = psycopg2.connect(admin.set(drivername="postgresql").render_as_string(False))
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,))
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+        connection.close()
+
+        database = cls(admin.set(database=DATABASE_NAME).render_as_string(False))
+        database.flask("db", "upgrade")
+        if database.count("candidates") != SIZES["large"].candidates:
+            print("Loading the large seed into ats_bench (a few minutes)...", flush=True)
+            database.flask("seed", "--size", "large", "--reset", quiet=False)
+        database.flask(
+            "users",
+            "create",
+            BENCH_EMAIL,
+            "--password",
+            BENCH_PASSWORD,
+            "--role",
+            "viewer",
+            "--if-missing",
+        )
+        return database
+
+    def environment(self):
+        return {**os.environ, "DATABASE_URL": self.url, "SECRET_KEY": SECRET_KEY}
+
+    def flask(self, *arguments, quiet=True):
+        """Run a `flask --app wsgi` command against this database; return its output."""
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *arguments],
+            cwd=PROJECT_ROOT,
+            env=self.environment(),
+            check=True,
+            capture_output=quiet,
+            text=True,
+        )
+        return result.stdout or ""
+
+    def query(self, statement, parameters=()):
+        connection = psycopg2.connect(self.libpq_url)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(statement, parameters)
+                return cursor.fetchall()
+        finally:
+            connection.close()
+
+    def count(self, table):
+        return self.query(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))[0][0]
+
+    def busiest_job_id(self):
+        return str(
+            self.query(
+                "SELECT job_id FROM job_candidates GROUP BY job_id ORDER BY count(*) DESC LIMIT 1"
+            )[0][0]
+        )
+
+    @property
+    def row_counts(self):
+        tables = ("clients", "jobs", "candidates", "job_candidates", "activities")
+        return ", ".join(f"{self.count(table):,} {table}" for table in tables)
+
+    @property
+    def server_version(self):
+        return "PostgreSQL " + self.query("SHOW server_version")[0][0]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class BenchServer:
+    """gunicorn serving bench.app:app (the API plus the naive routes) on loopback."""
+
+    def __init__(self, database, workers=2):
+        self.database = database
+        self.workers = workers
+        self.port = free_port()
+        self.process = None
+        self.token = None
+
+    def __enter__(self):
+        self.token = self.database.flask("tokens", "create", BENCH_EMAIL).strip().splitlines()[-1]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "bench.app:app", "--workers", str(self.workers)]
+            + ["--bind", f"127.0.0.1:{self.port}"],
+            cwd=PROJECT_ROOT,
+            env=self.database.environment(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", "/health")
+                if connection.getresponse().status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.process.kill()
+        raise RuntimeError("gunicorn did not start within 30 s")
+
+    def __exit__(self, *exc_info):
+        self.process.terminate()
+        self.process.wait(timeout=30)
