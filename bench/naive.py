@@ -45,8 +45,8 @@ def jobs():
         set_committed_value(job, "owner", db.session.get(User, job.owner_id))
         total = select(func.count()).where(JobCandidate.job_id == job.id)
         active = total.where(JobCandidate.stage.in_(ACTIVE_STAGES))
-        set_committed_value(job, "candidate_count", db.session.scalar(total))
-        set_committed_value(job, "active_count", db.session.scalar(active))
+        job.candidate_count = db.session.scalar(total)
+        job.active_count = db.session.scalar(active)
     return JobPageSchema().dump(_page(rows, has_next))
 
 
@@ -64,8 +64,8 @@ def clients():
     for client in rows:
         jobs_of_client = select(func.count()).where(Job.client_id == client.id)
         open_jobs = jobs_of_client.where(Job.status == "open")
-        set_committed_value(client, "job_count", db.session.scalar(jobs_of_client))
-        set_committed_value(client, "open_job_count", db.session.scalar(open_jobs))
+        client.job_count = db.session.scalar(jobs_of_client)
+        client.open_job_count = db.session.scalar(open_jobs)
     return ClientPageSchema().dump(_page(rows, has_next))
 
 

@@ -1,7 +1,7 @@
 """Clients: the companies an agency hires for."""
 
 from sqlalchemy import Index, String, func
-from sqlalchemy.orm import Mapped, mapped_column, query_expression
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.base import Timestamps, UUIDPrimaryKey
@@ -14,10 +14,6 @@ class Client(UUIDPrimaryKey, Timestamps, db.Model):
     industry: Mapped[str | None] = mapped_column(String(100))
     website: Mapped[str | None] = mapped_column(String(2048))
     notes: Mapped[str | None] = mapped_column(String(10000))
-
-    # Counts of the client's jobs, filled in by the queries that read clients.
-    job_count: Mapped[int | None] = query_expression()
-    open_job_count: Mapped[int | None] = query_expression()
 
     __table_args__ = (
         Index("uq_clients_lower_name", func.lower(name), unique=True),

@@ -12,7 +12,7 @@ from sqlalchemy import (
     String,
     Uuid,
 )
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import Timestamps, UUIDPrimaryKey, check_in, rank_case
@@ -39,10 +39,6 @@ class Job(UUIDPrimaryKey, Timestamps, db.Model):
     status_rank: Mapped[int] = mapped_column(
         SmallInteger, Computed(rank_case("status", JOB_STATUSES), persisted=True)
     )
-
-    # Counts of the job's applications, filled in by the queries that read jobs.
-    candidate_count: Mapped[int | None] = query_expression()
-    active_count: Mapped[int | None] = query_expression()
 
     # Relations load only when a query requests them, so a forgotten eager load
     # raises in tests instead of issuing one query per row.

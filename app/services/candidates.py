@@ -11,6 +11,7 @@ from app.services.cascade import delete_with_applications
 from app.services.lookup import fetch_one
 from app.services.pagination import Sorting, list_page
 from app.services.permissions import require_writer
+from app.services.rows import fetch_dict
 from app.services.transaction import write_transaction
 from app.services.updates import apply_changes
 
@@ -46,7 +47,7 @@ def skill_keys(skills):
 
 def list_candidates(*, source=None, skill=None, **page):
     """Return a page of candidates; ``page`` holds the arguments of pagination.list_page."""
-    statement = select(Candidate)
+    statement = select(*Candidate.__table__.c)
     if source is not None:
         statement = statement.where(Candidate.source == source)
     if skill:
@@ -56,9 +57,15 @@ def list_candidates(*, source=None, skill=None, **page):
     return list_page(statement, SORTING, filters=filters, **page)
 
 
-def get_candidate(candidate_id, *, for_update=False):
+def get_candidate(candidate_id):
+    """Return the candidate as a dict."""
+    statement = select(*Candidate.__table__.c).where(Candidate.id == candidate_id)
+    return fetch_dict(statement, missing="Candidate not found.")
+
+
+def _lock_candidate(candidate_id):
     statement = select(Candidate).where(Candidate.id == candidate_id)
-    return fetch_one(statement, Candidate, for_update=for_update, missing="Candidate not found.")
+    return fetch_one(statement, Candidate, for_update=True, missing="Candidate not found.")
 
 
 def create_candidate(data, actor):
@@ -71,7 +78,7 @@ def create_candidate(data, actor):
         db.session.flush()
         record_activity(actor, "created", candidate)
     logger.info("Created candidate %s by user %s", candidate.id, actor.id)
-    return candidate
+    return get_candidate(candidate.id)
 
 
 def update_candidate(candidate_id, changes, actor):
@@ -79,7 +86,7 @@ def update_candidate(candidate_id, changes, actor):
     if "skills" in changes:
         changes = {**changes, "skills": unique_skills(changes["skills"])}
     with write_transaction():
-        candidate = get_candidate(candidate_id, for_update=True)
+        candidate = _lock_candidate(candidate_id)
         changed = apply_changes(candidate, changes)
         if "skills" in changed:
             candidate.skill_keys = skill_keys(candidate.skills)
@@ -87,14 +94,14 @@ def update_candidate(candidate_id, changes, actor):
             db.session.flush()
             record_activity(actor, "updated", candidate, changed_fields_payload(changed))
     logger.info("Updated candidate %s fields %s by user %s", candidate.id, changed, actor.id)
-    return candidate
+    return get_candidate(candidate.id)
 
 
 def delete_candidate(candidate_id, actor, *, cascade=False):
     """Delete a candidate. With ``cascade`` their applications go too."""
     require_writer(actor)
     with write_transaction(deleting=True):
-        candidate = get_candidate(candidate_id, for_update=True)
+        candidate = _lock_candidate(candidate_id)
         applications = JobCandidate.candidate_id == candidate.id
         application_count = delete_with_applications(
             actor, candidate, "candidate", applications, cascade=cascade

@@ -3,7 +3,6 @@
 import logging
 
 from sqlalchemy import func, select, true
-from sqlalchemy.orm import with_expression
 
 from app.extensions import db
 from app.models import Client, Job
@@ -12,6 +11,7 @@ from app.services.cascade import delete_jobs, lock_jobs, require_cascade
 from app.services.lookup import fetch_one
 from app.services.pagination import Sorting, list_page
 from app.services.permissions import require_writer
+from app.services.rows import fetch_dict
 from app.services.transaction import write_transaction
 from app.services.updates import apply_changes
 
@@ -25,7 +25,7 @@ SORTING = Sorting(
 
 
 def _read_query():
-    """Select clients with their job counts, computed in the same query.
+    """Select clients as rows with their job counts, computed in the same query.
 
     The LATERAL subquery runs once per client that reaches the result, counting
     through the (client_id, status) index.
@@ -39,12 +39,9 @@ def _read_query():
         .lateral("job_counts")
     )
     return (
-        select(Client)
+        select(*Client.__table__.c, counts.c.job_count, counts.c.open_job_count)
+        .select_from(Client)
         .join(counts, true())
-        .options(
-            with_expression(Client.job_count, counts.c.job_count),
-            with_expression(Client.open_job_count, counts.c.open_job_count),
-        )
     )
 
 
@@ -54,9 +51,8 @@ def list_clients(**page):
 
 
 def get_client(client_id):
-    """Return the client with its job counts."""
-    statement = _read_query().where(Client.id == client_id)
-    return fetch_one(statement, Client, missing="Client not found.")
+    """Return the client as a dict with its job counts."""
+    return fetch_dict(_read_query().where(Client.id == client_id), missing="Client not found.")
 
 
 def _lock_client(client_id):

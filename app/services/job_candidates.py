@@ -4,7 +4,6 @@ import logging
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import Candidate, Job, JobCandidate
@@ -15,6 +14,7 @@ from app.services.exceptions import Conflict, InvalidInput, NotFound
 from app.services.lookup import fetch_one
 from app.services.pagination import Sorting, list_page
 from app.services.permissions import require_writer
+from app.services.rows import embedded, fetch_dict
 from app.services.transaction import write_transaction
 
 logger = logging.getLogger(__name__)
@@ -31,16 +31,29 @@ SORTING = Sorting(
 )
 
 
-def _with_relations(statement):
-    return statement.options(
-        joinedload(JobCandidate.job, innerjoin=True),
-        joinedload(JobCandidate.candidate, innerjoin=True),
+CANDIDATE_SUMMARY = (
+    Candidate.id,
+    Candidate.first_name,
+    Candidate.last_name,
+    Candidate.email,
+    Candidate.current_title,
+    Candidate.current_company,
+)
+JOB_SUMMARY = (Job.title, Job.status, Job.client_id)
+
+
+def _read_query():
+    """Select applications as rows with their candidate summaries joined."""
+    return (
+        select(*JobCandidate.__table__.c, *embedded("candidate", *CANDIDATE_SUMMARY))
+        .select_from(JobCandidate)
+        .join(Candidate, Candidate.id == JobCandidate.candidate_id)
     )
 
 
 def _page_of_applications(job_id=None, candidate_id=None, stage=None, **page):
-    """Return a page of applications with their candidates joined and jobs not yet loaded."""
-    statement = select(JobCandidate).options(joinedload(JobCandidate.candidate, innerjoin=True))
+    """Return a page of applications with their candidates and without their jobs."""
+    statement = _read_query()
     if job_id is not None:
         statement = statement.where(JobCandidate.job_id == job_id)
     if candidate_id is not None:
@@ -58,7 +71,7 @@ def list_applications(**arguments):
     arguments of pagination.list_page. Costs two queries whatever the page size.
     """
     page = _page_of_applications(**arguments)
-    attach_many_to_one(page.data, "job", "job_id", Job)
+    attach_many_to_one(page.data, "job", "job_id", Job, *JOB_SUMMARY)
     return page
 
 
@@ -69,19 +82,33 @@ def list_job_pipeline(job_id, *, stage=None, **page):
     is loaded once for the whole page, which also checks that it exists.
     """
     result = _page_of_applications(job_id=job_id, stage=stage, **page)
-    (job,) = load_by_ids(Job, [job_id])
+    (job,) = load_by_ids(Job, [job_id], *JOB_SUMMARY)
     if job is None:
         raise NotFound("Job not found.")
     for application in result.data:
-        set_committed_value(application, "job", job)
+        application["job"] = job
     return result
 
 
-def get_application(application_id, *, for_update=False):
-    statement = _with_relations(select(JobCandidate)).where(JobCandidate.id == application_id)
-    return fetch_one(
-        statement, JobCandidate, for_update=for_update, missing="Application not found."
+def get_application(application_id):
+    """Return the application as a dict with its job and candidate summaries."""
+    statement = (
+        _read_query()
+        .add_columns(*embedded("job", Job.id, *JOB_SUMMARY))
+        .join(Job, Job.id == JobCandidate.job_id)
+        .where(JobCandidate.id == application_id)
     )
+    return fetch_dict(statement, missing="Application not found.")
+
+
+def _lock_application(application_id):
+    # The job is needed for the client id that the activity records.
+    statement = (
+        select(JobCandidate)
+        .options(joinedload(JobCandidate.job, innerjoin=True))
+        .where(JobCandidate.id == application_id)
+    )
+    return fetch_one(statement, JobCandidate, for_update=True, missing="Application not found.")
 
 
 def _check_rejection_reason(stage, reason):
@@ -118,7 +145,6 @@ def create_application(data, actor):
             job_id=job.id, candidate_id=candidate.id, stage=stage, rejection_reason=reason
         )
         application.job = job
-        application.candidate = candidate
         db.session.add(application)
         db.session.flush()
         record_activity(actor, "created", application, {"stage": stage})
@@ -129,7 +155,7 @@ def create_application(data, actor):
         application.id,
         actor.id,
     )
-    return application
+    return get_application(application.id)
 
 
 def update_application(application_id, changes, actor):
@@ -141,7 +167,7 @@ def update_application(application_id, changes, actor):
     """
     require_writer(actor)
     with write_transaction():
-        application = get_application(application_id, for_update=True)
+        application = _lock_application(application_id)
         old_stage = application.stage
         new_stage = changes.get("stage", old_stage)
         if "rejection_reason" in changes:
@@ -175,13 +201,13 @@ def update_application(application_id, changes, actor):
         application.stage,
         actor.id,
     )
-    return application
+    return get_application(application.id)
 
 
 def delete_application(application_id, actor):
     require_writer(actor)
     with write_transaction():
-        application = get_application(application_id, for_update=True)
+        application = _lock_application(application_id)
         record_activity(actor, "deleted", application, {"stage": application.stage})
         db.session.delete(application)
     logger.info("Deleted application %s by user %s", application_id, actor.id)

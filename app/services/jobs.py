@@ -3,7 +3,6 @@
 import logging
 
 from sqlalchemy import func, select, true
-from sqlalchemy.orm import joinedload, with_expression
 
 from app.extensions import db
 from app.models import Client, Job, JobCandidate, User
@@ -14,6 +13,7 @@ from app.services.exceptions import InvalidInput
 from app.services.lookup import fetch_one
 from app.services.pagination import Sorting, list_page
 from app.services.permissions import WRITER_ROLES, require_writer
+from app.services.rows import embedded, fetch_dict
 from app.services.transaction import write_transaction
 from app.services.updates import apply_changes
 
@@ -31,20 +31,13 @@ SORTING = Sorting(
 )
 
 
-def _with_relations(statement):
-    # Only the columns the embedded summaries show: not the client's notes, and
-    # never the owner's password hash.
-    return statement.options(
-        joinedload(Job.client, innerjoin=True).load_only(Client.id, Client.name),
-        joinedload(Job.owner, innerjoin=True).load_only(User.id, User.name),
-    )
-
-
-def _with_counts(statement):
-    """Add each job's application counts to ``statement``, computed in the same query.
+def _read_query():
+    """Select jobs as rows, with client and owner summaries and application counts.
 
     The LATERAL subquery runs once per job that reaches the result, so a page of 50
-    jobs counts 50 jobs' applications through the (job_id, stage) index.
+    jobs counts 50 jobs' applications through the (job_id, stage) index. Only the
+    summary columns of the client and owner are read: not the client's notes, and
+    never the owner's password hash.
     """
     counts = (
         select(
@@ -54,14 +47,19 @@ def _with_counts(statement):
         .where(JobCandidate.job_id == Job.id)
         .lateral("application_counts")
     )
-    return statement.join(counts, true()).options(
-        with_expression(Job.candidate_count, counts.c.candidate_count),
-        with_expression(Job.active_count, counts.c.active_count),
+    return (
+        select(
+            *Job.__table__.c,
+            *embedded("client", Client.id, Client.name),
+            *embedded("owner", User.id, User.name),
+            counts.c.candidate_count,
+            counts.c.active_count,
+        )
+        .select_from(Job)
+        .join(counts, true())
+        .join(Client, Client.id == Job.client_id)
+        .join(User, User.id == Job.owner_id)
     )
-
-
-def _read_query():
-    return _with_counts(_with_relations(select(Job)))
 
 
 def list_jobs(*, status=None, client_id=None, owner_id=None, **page):
@@ -78,14 +76,12 @@ def list_jobs(*, status=None, client_id=None, owner_id=None, **page):
 
 
 def get_job(job_id):
-    """Return the job with its client, owner and application counts."""
-    statement = _read_query().where(Job.id == job_id)
-    return fetch_one(statement, Job, missing="Job not found.")
+    """Return the job as a dict with its client, owner and application counts."""
+    return fetch_dict(_read_query().where(Job.id == job_id), missing="Job not found.")
 
 
 def _lock_job(job_id):
-    # Without the counts: PostgreSQL allows no FOR UPDATE next to aggregates.
-    statement = _with_relations(select(Job)).where(Job.id == job_id)
+    statement = select(Job).where(Job.id == job_id)
     return fetch_one(statement, Job, for_update=True, missing="Job not found.")
 
 
@@ -111,8 +107,6 @@ def create_job(data, actor):
         client = _load_client(data["client_id"])
         owner = _load_owner(data.get("owner_id", actor.id), actor)
         job = Job(**{**data, "owner_id": owner.id})
-        job.client = client
-        job.owner = owner
         db.session.add(job)
         db.session.flush()
         record_activity(actor, "created", job, {"status": job.status})
@@ -125,9 +119,9 @@ def update_job(job_id, changes, actor):
     with write_transaction():
         job = _lock_job(job_id)
         if "client_id" in changes and changes["client_id"] != job.client_id:
-            job.client = _load_client(changes["client_id"])
+            _load_client(changes["client_id"])
         if "owner_id" in changes and changes["owner_id"] != job.owner_id:
-            job.owner = _load_owner(changes["owner_id"], actor)
+            _load_owner(changes["owner_id"], actor)
         old_status = job.status
 
         changed = apply_changes(job, changes)

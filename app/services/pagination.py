@@ -16,9 +16,9 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import literal, tuple_
 
-from app.extensions import db
 from app.services.exceptions import InvalidCursor, InvalidSort
 from app.services.filters import time_window
+from app.services.rows import fetch_dicts
 
 CURSOR_VERSION = 1
 CURSOR_SALT = "page-cursor"
@@ -146,8 +146,9 @@ def decode_cursor(sort_key, cursor, filters=None):
 
 
 def paginate(statement, sort_key, *, limit, cursor=None, filters=None):
-    """Run ``statement`` for one page of at most ``limit`` entities.
+    """Run ``statement`` for one page of at most ``limit`` rows, as dicts.
 
+    The statement must select the sort column and the id under their column names.
     ``filters`` are the values the statement filters by; a cursor works only with
     the filters it was made with. Reads one row beyond the page to learn whether
     another page follows, so a page costs one statement and no COUNT.
@@ -168,7 +169,7 @@ def paginate(statement, sort_key, *, limit, cursor=None, filters=None):
     else:
         statement = statement.order_by(sort_key.column.asc(), sort_key.id_column.asc())
 
-    rows = db.session.scalars(statement.limit(limit + 1)).all()
+    rows = fetch_dicts(statement.limit(limit + 1))
     has_next_page = len(rows) > limit
     rows = rows[:limit]
 
@@ -176,10 +177,7 @@ def paginate(statement, sort_key, *, limit, cursor=None, filters=None):
     if has_next_page:
         last = rows[-1]
         next_cursor = encode_cursor(
-            sort_key,
-            getattr(last, sort_key.column.key),
-            getattr(last, sort_key.id_column.key),
-            filters,
+            sort_key, last[sort_key.column.key], last[sort_key.id_column.key], filters
         )
     return Page(data=rows, has_next_page=has_next_page, next_cursor=next_cursor)
 
