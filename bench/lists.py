@@ -2,9 +2,9 @@
 
     .venv/bin/python -m bench.lists [--seconds 10] [--clients 8]
 
-Loads the large seed into the scratch database `ats_bench` (or reuses it), checks
+Loads the large seed into the scratch database `ats_bench`, or reuses it. Checks
 with EXPLAIN that no first page scans jobs, candidates or applications
-sequentially, serves the app with gunicorn's gevent worker, and drives each list
+sequentially. Serves the app with gunicorn's gevent worker and drives each list
 from this process with concurrent keep-alive clients. Each list is measured four
 ways in the same run: the API's first page, the API's page 1,000 through a cursor,
 the naive pattern (OFFSET pagination, relations and counts loaded row by row),

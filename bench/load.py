@@ -1,4 +1,4 @@
-"""Closed-loop load: N clients each send a request, wait for the answer, repeat.
+"""Closed-loop load: each of N clients sends a request, reads the response, and repeats.
 
 Clients are gevent greenlets in this process, so the server under test runs in
 other processes. Latency is measured per request with a monotonic clock.

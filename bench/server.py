@@ -44,7 +44,7 @@ class BenchDatabase:
 
     @classmethod
     def prepare(cls):
-        """Create, migrate and seed ``ats_bench`` unless it already holds the large seed."""
+        """Create, migrate and seed ``ats_bench`` unless it already contains the large seed."""
         admin = make_url(admin_url())
         connection = psycopg2.connect(admin.set(drivername="postgresql").render_as_string(False))
         connection.autocommit = True

@@ -28,9 +28,9 @@ def load_by_ids(model, ids, *columns):
 def attach_many_to_one(rows, name, foreign_key, model, *columns):
     """Set ``row[name]`` on each row dict from one batch load of the rows it refers to.
 
-    For a many-to-one relation whose targets repeat across rows, such as the job of
-    each application on a page: each target is fetched and sent over the wire once,
-    where a join would repeat its columns on every row.
+    Meant for a many-to-one relation whose targets repeat across rows, such as the
+    job of each application on a page. Each target is fetched and sent over the wire
+    once, where a join would repeat its columns on every row.
     """
     targets = load_by_ids(model, [row[foreign_key] for row in rows], *columns)
     for row, target in zip(rows, targets, strict=True):
