@@ -13,6 +13,6 @@ worker_class = "gevent"
 # long URL reaches the app and gets a JSON error instead of gunicorn's HTML 414.
 limit_request_line = 8190
 
-# gunicorn 25+ opens a control socket in the home folder; several servers on one
-# machine (tests, workers of other apps) would contend for the same path.
+# gunicorn 25 and newer opens a control socket in the home folder. Several servers
+# on one machine, such as test servers, would contend for the same path.
 control_socket_disable = True

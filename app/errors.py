@@ -102,7 +102,7 @@ def flatten_messages(messages, prefix=""):
 def validation_fields(messages):
     """Turn webargs' ``{location: {field: [...]}}`` into one field map.
 
-    Query and body fields rarely share names; where they do, the messages are merged.
+    Query and body fields rarely share names. Where they do, their messages are merged.
     """
     fields = {}
     for location_messages in messages.values():

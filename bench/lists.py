@@ -5,10 +5,12 @@
 Loads the large seed into the scratch database `ats_bench`, or reuses it. Checks
 with EXPLAIN that no first page scans jobs, candidates or applications
 sequentially. Serves the app with gunicorn's gevent worker and drives each list
-from this process with concurrent keep-alive clients. Each list is measured four
-ways in the same run: the API's first page, the API's page 1,000 through a cursor,
-the naive pattern (OFFSET pagination, relations and counts loaded row by row),
-and the raw SQL floor (the page's queries through psycopg2). The report goes to
+from this process with concurrent keep-alive clients.
+
+Each list is measured four ways in the same run. These are the API's first page,
+the API's page 1,000 through a cursor, and the naive pattern: OFFSET pagination
+with relations and counts loaded row by row. The fourth is the raw SQL floor, the
+page's queries through psycopg2. The report goes to
 bench/results/<date>-lists.md and to standard output. See bench/README.md.
 """
 

@@ -13,7 +13,7 @@ def sort_by_field(names):
     """Return the ``sortBy`` field of a list that can be sorted by ``names``.
 
     The allowed names are documented as an enum but checked by the service, which
-    answers an unknown name with 400 ``invalid_sort``.
+    rejects an unknown name with 400 ``invalid_sort``.
     """
     return ma.fields.String(
         load_default=names[0],

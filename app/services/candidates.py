@@ -46,7 +46,7 @@ def skill_keys(skills):
 
 
 def list_candidates(*, source=None, skill=None, **page):
-    """Return a page of candidates; ``page`` holds the arguments of pagination.list_page."""
+    """Return a page of candidates. ``page`` contains the arguments of pagination.list_page."""
     statement = select(*Candidate.__table__.c)
     if source is not None:
         statement = statement.where(Candidate.source == source)

@@ -46,7 +46,7 @@ def _read_query():
 
 
 def list_clients(**page):
-    """Return a page of clients; ``page`` holds the arguments of pagination.list_page."""
+    """Return a page of clients. ``page`` contains the arguments of pagination.list_page."""
     return list_page(_read_query(), SORTING, filters={}, **page)
 
 

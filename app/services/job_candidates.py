@@ -67,7 +67,7 @@ def _page_of_applications(job_id=None, candidate_id=None, stage=None, **page):
 def list_applications(**arguments):
     """Return a page of applications with their jobs and candidates.
 
-    ``arguments`` are the filters ``job_id``, ``candidate_id`` and ``stage`` and the
+    ``arguments`` are the filters ``job_id``, ``candidate_id`` and ``stage``, plus the
     arguments of pagination.list_page. Costs two queries whatever the page size.
     """
     page = _page_of_applications(**arguments)

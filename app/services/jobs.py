@@ -63,7 +63,7 @@ def _read_query():
 
 
 def list_jobs(*, status=None, client_id=None, owner_id=None, **page):
-    """Return a page of jobs; ``page`` holds the arguments of pagination.list_page."""
+    """Return a page of jobs. ``page`` contains the arguments of pagination.list_page."""
     statement = _read_query()
     if status:
         statement = statement.where(Job.status.in_(status))
