@@ -63,6 +63,26 @@ class Config:
     DB_POOL_RECYCLE_S = env_int("DB_POOL_RECYCLE_S", 1800)
     DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
 
+    # Cache of the dashboard's read services (Flask-Caching). Redis when REDIS_URL is
+    # set, so that every worker shares one cache; a cache per process otherwise.
+    REDIS_URL = os.environ.get("REDIS_URL")
+    CACHE_TYPE = os.environ.get(
+        "CACHE_TYPE",
+        "app.caching.resilient_redis.ResilientRedisCache" if REDIS_URL else "SimpleCache",
+    )
+    CACHE_REDIS_URL = REDIS_URL
+    CACHE_DEFAULT_TIMEOUT = env_int("CACHE_TTL_S", 60)
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "ats:")
+    # Short socket timeouts: a Redis that stopped answering must not stall requests.
+    REDIS_SOCKET_TIMEOUT_S = env_float("REDIS_SOCKET_TIMEOUT_S", 0.5)
+    CACHE_OPTIONS = (
+        {"socket_timeout": REDIS_SOCKET_TIMEOUT_S, "socket_connect_timeout": REDIS_SOCKET_TIMEOUT_S}
+        if "Redis" in CACHE_TYPE
+        else None
+    )
+    # A dashboard batch section that takes longer is reported as timed out.
+    DASHBOARD_SECTION_TIMEOUT_S = env_float("DASHBOARD_SECTION_TIMEOUT_S", 5.0)
+
     # HTTP
     # 1 MiB is far above any valid request body here; larger bodies get 413.
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH_BYTES", 1024 * 1024)

@@ -27,9 +27,10 @@ def create_app(config_class=Config):
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     from app import models  # noqa: F401 - registers the tables on the metadata
-    from app.extensions import api, db, migrate
+    from app.extensions import api, cache, db, migrate
 
     db.init_app(app)
+    cache.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     api.init_app(app)
 

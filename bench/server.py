@@ -15,7 +15,8 @@ from sqlalchemy.engine import make_url
 from app.seed.sizes import SIZES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATABASE_NAME = "ats_bench"
+# BENCH_DATABASE names another scratch database, e.g. for two checkouts on one server.
+DATABASE_NAME = os.environ.get("BENCH_DATABASE", "ats_bench")
 SECRET_KEY = "benchmark-only-secret-key"
 BENCH_EMAIL = "bench@example.com"
 BENCH_PASSWORD = "benchmark-password"
@@ -36,7 +37,7 @@ def admin_url():
 
 
 class BenchDatabase:
-    """The scratch database ``ats_bench`` with the large seed loaded."""
+    """The scratch database (``ats_bench`` unless BENCH_DATABASE says otherwise), seeded large."""
 
     def __init__(self, url):
         self.url = url
@@ -44,7 +45,7 @@ class BenchDatabase:
 
     @classmethod
     def prepare(cls):
-        """Create, migrate and seed ``ats_bench`` unless it already contains the large seed."""
+        """Create, migrate and seed the scratch database unless it already holds the large seed."""
         admin = make_url(admin_url())
         connection = psycopg2.connect(admin.set(drivername="postgresql").render_as_string(False))
         connection.autocommit = True
@@ -57,7 +58,7 @@ class BenchDatabase:
         database = cls(admin.set(database=DATABASE_NAME).render_as_string(False))
         database.flask("db", "upgrade")
         if database.count("candidates") != SIZES["large"].candidates:
-            print("Loading the large seed into ats_bench (a few minutes)...", flush=True)
+            print(f"Loading the large seed into {DATABASE_NAME} (a few minutes)...", flush=True)
             database.flask("seed", "--size", "large", "--reset", quiet=False)
         database.flask(
             "users",

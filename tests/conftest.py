@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+import redis
 from flask_migrate import upgrade
 from psycopg2 import sql
 from sqlalchemy import text
@@ -83,17 +84,45 @@ def database_url(admin_database_url):
     drop_database(admin_database_url, name)
 
 
+# The Redis the tests cache in; each run writes only keys under its own prefix.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Tests import this module twice (as conftest and tests.conftest): the prefix must
+# come out the same both times.
+CACHE_KEY_PREFIX = f"ats-test-{os.getpid()}:"
+
+
+def cache_settings(redis_url=TEST_REDIS_URL, prefix=CACHE_KEY_PREFIX):
+    """The config keys of a Redis-backed cache, as config.py sets them for REDIS_URL."""
+    return {
+        "CACHE_TYPE": "app.caching.resilient_redis.ResilientRedisCache",
+        "CACHE_REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": prefix,
+        "CACHE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+    }
+
+
 def make_config(database_url, **overrides):
-    """Return a TestConfig subclass bound to ``database_url``."""
+    """Return a TestConfig subclass bound to ``database_url``, caching in the test Redis."""
     return type(
         "BoundTestConfig",
         (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url), **overrides},
+        {"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url), **cache_settings(), **overrides},
     )
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def redis_client():
+    """A client of the test Redis; the run's keys are deleted when the run ends."""
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    yield client
+    keys = list(client.scan_iter(match=f"{CACHE_KEY_PREFIX}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, redis_client):
     """The application, on a database built by running the migrations."""
     application = create_app(make_config(database_url))
     with application.app_context():
@@ -105,6 +134,8 @@ def truncate_all(application):
     with application.app_context():
         db.session.remove()
         db.session.execute(TRUNCATE_ALL)
+        # The emptied tables must not be answered from the cache of the last test.
+        db.session.execute(text("UPDATE cache_generations SET generation = generation + 1"))
         db.session.commit()
 
 

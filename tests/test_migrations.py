@@ -6,7 +6,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 
 from app import create_app
 from app.extensions import db
@@ -20,6 +20,9 @@ EXPECTED_TABLES = {
     "candidates",
     "job_candidates",
     "activities",
+    "job_pipeline_counts",
+    "candidate_active_counts",
+    "cache_generations",
     "alembic_version",
 }
 
@@ -67,12 +70,23 @@ def test_migrations_downgrade_and_upgrade_again(empty_database):
 def test_migrations_ignore_the_request_statement_timeout(admin_database_url):
     name = f"ats_migration_{secrets.token_hex(4)}"
     url = create_database(admin_database_url, name)
-    # 1 ms cancels almost any DDL statement, as minutes-long ones would be in production.
-    app = create_app(make_config(url, DB_STATEMENT_TIMEOUT_MS=1))
+    app = create_app(make_config(url, DB_STATEMENT_TIMEOUT_MS=200))
+    slept = []
+
+    def sleep_before_the_first_table(connection, cursor, statement, *args):
+        # A statement longer than the app's timeout, as minutes-long DDL would be in
+        # production; under the app's 200 ms it would be cancelled.
+        if not slept and statement.lstrip().upper().startswith("CREATE TABLE"):
+            slept.append(statement)
+            cursor.execute("SELECT pg_sleep(0.5)")
 
     try:
         with app.app_context():
-            upgrade()
+            event.listen(db.engine, "before_cursor_execute", sleep_before_the_first_table)
+            try:
+                upgrade()
+            finally:
+                event.remove(db.engine, "before_cursor_execute", sleep_before_the_first_table)
             tables = set(inspect(db.engine).get_table_names())
             db.engine.dispose()
     finally:

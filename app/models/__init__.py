@@ -2,10 +2,23 @@
 
 from app.models.activity import Activity
 from app.models.api_token import ApiToken
+from app.models.cache_generation import CacheGeneration
 from app.models.candidate import Candidate
 from app.models.client import Client
 from app.models.job import Job
 from app.models.job_candidate import JobCandidate
+from app.models.pipeline_counts import CandidateActiveCount, JobPipelineCount
 from app.models.user import User
 
-__all__ = ["Activity", "ApiToken", "Candidate", "Client", "Job", "JobCandidate", "User"]
+__all__ = [
+    "Activity",
+    "ApiToken",
+    "CacheGeneration",
+    "Candidate",
+    "CandidateActiveCount",
+    "Client",
+    "Job",
+    "JobCandidate",
+    "JobPipelineCount",
+    "User",
+]

@@ -14,6 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -61,6 +62,13 @@ class JobCandidate(UUIDPrimaryKey, Timestamps, db.Model):
         Index("ix_job_candidates_stage_changed_at_id", "stage_changed_at", "id"),
         Index("ix_job_candidates_stage_rank_id", "stage_rank", "id"),
         Index("ix_job_candidates_job_id_stage", "job_id", "stage"),
+        # Hires in a time window, with what the dashboard's time-to-hire median needs.
+        Index(
+            "ix_job_candidates_hired_stage_changed_at",
+            "stage_changed_at",
+            postgresql_include=["created_at", "job_id"],
+            postgresql_where=text("stage = 'hired'"),
+        ),
     )
 
     def __repr__(self):

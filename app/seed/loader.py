@@ -11,13 +11,16 @@ import time
 
 from psycopg2 import sql
 
+from app.caching.generations import FAMILIES
 from app.seed.copy import copy_rows
 
 # Tables that must be empty before a seed. Activities are not among them: creating
 # the first admin already logs one.
 RECRUITING_TABLES = ("clients", "jobs", "candidates", "job_candidates")
 DOMAIN_TABLES = (*RECRUITING_TABLES, "activities")
-SEEDED_TABLES = ("users", *DOMAIN_TABLES)
+# Filled by triggers on jobs and job_candidates as those tables load.
+COUNTER_TABLES = ("job_pipeline_counts", "candidate_active_counts")
+SEEDED_TABLES = ("users", *DOMAIN_TABLES, *COUNTER_TABLES)
 
 
 def existing_rows(cursor):
@@ -32,7 +35,8 @@ def existing_rows(cursor):
 def reset(cursor):
     """Empty the domain tables and remove the recruiters an earlier seed created."""
     cursor.execute(
-        "TRUNCATE activities, job_candidates, jobs, candidates, clients RESTART IDENTITY"
+        "TRUNCATE activities, job_candidates, job_pipeline_counts, candidate_active_counts, "
+        "jobs, candidates, clients RESTART IDENTITY"
     )
     cursor.execute("DELETE FROM users WHERE email LIKE '%%@agency.example' AND password_hash = '!'")
 
@@ -111,6 +115,11 @@ def load(connection, generator, report):
         for _, definition in indexes:
             cursor.execute(definition)
         report(f"rebuilt {len(indexes)} indexes in {time.monotonic() - started:.1f}s")
+        # Cached dashboards of the data this replaced must not be served again.
+        cursor.execute(
+            "UPDATE cache_generations SET generation = generation + 1 WHERE family = ANY(%s)",
+            (list(FAMILIES),),
+        )
 
     connection.commit()
 
@@ -123,6 +132,9 @@ def load(connection, generator, report):
     driver_connection.autocommit = True
     try:
         with driver_connection.cursor() as cursor:
+            # SET LOCAL ended with the commit; the app's statement timeout would
+            # cancel a VACUUM of millions of rows.
+            cursor.execute("SET statement_timeout = 0")
             tables = sql.SQL(", ").join(map(sql.Identifier, SEEDED_TABLES))
             cursor.execute(sql.SQL("VACUUM (ANALYZE) {}").format(tables))
     finally:

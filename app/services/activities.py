@@ -1,5 +1,6 @@
 """Recording of the activity log, inside the transaction of the write it describes."""
 
+from app.caching import generations
 from app.extensions import db
 from app.models import Activity, Candidate, Client, Job, JobCandidate, User
 from app.naming import camelize
@@ -44,6 +45,7 @@ def record_activity(actor, action, entity, payload=None):
         **scope,
     )
     db.session.add(activity)
+    generations.mark_changed(entity_type)
     return activity
 
 

@@ -7,6 +7,7 @@ transactions change the set of matching rows between statements.
 
 from sqlalchemy import delete, func, insert, literal, select
 
+from app.caching import generations
 from app.extensions import db
 from app.models import Activity, Job, JobCandidate
 from app.services.activities import record_activity
@@ -47,6 +48,7 @@ def require_cascade(count, dependents, owner, cascade):
 
 
 def _deleted_activities(actor, entity_type, deleted, *, job_id, candidate_id, client_id):
+    generations.mark_changed(entity_type)
     return select(
         literal(actor.id).label("actor_id"),
         literal("deleted").label("action"),

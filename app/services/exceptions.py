@@ -57,6 +57,12 @@ class InvalidSort(DomainError):
     code = "invalid_sort"
 
 
+class UnknownSection(DomainError):
+    """A dashboard section name that the batch endpoint does not offer."""
+
+    code = "unknown_section"
+
+
 class InvalidCursor(DomainError):
     """A pagination cursor that is malformed, tampered with, or made for another query."""
 

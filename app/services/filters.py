@@ -1,4 +1,6 @@
-"""Filters that every list offers."""
+"""Filters that every list offers, and the job scope of the dashboard."""
+
+from app.models import Job
 
 
 def time_window(statement, model, *, created_after=None, created_before=None, updated_after=None):
@@ -13,3 +15,13 @@ def time_window(statement, model, *, created_after=None, created_before=None, up
     if updated_after is not None:
         statement = statement.where(model.updated_at > updated_after)
     return statement
+
+
+def job_conditions(client_id=None, owner_id=None):
+    """Return the conditions on Job that select one client's or one owner's jobs."""
+    conditions = []
+    if client_id is not None:
+        conditions.append(Job.client_id == client_id)
+    if owner_id is not None:
+        conditions.append(Job.owner_id == owner_id)
+    return conditions

@@ -92,6 +92,15 @@ def _decode_value(raw):
     raise ValueError("unsupported cursor value")
 
 
+def _decode_id(id_column, raw):
+    """Return the id in a cursor as the Python type of the list's id column (UUID or int)."""
+    if not isinstance(raw, str):
+        raise ValueError("cursor id is not a string")
+    if id_column.type.python_type is int:
+        return int(raw)
+    return uuid.UUID(raw)
+
+
 def filter_fingerprint(filters):
     """Return a short digest of a list's filters; the order of repeated values does not matter."""
     canonical = {}
@@ -140,7 +149,7 @@ def decode_cursor(sort_key, cursor, filters=None):
         )
     try:
         raw_value, raw_id = payload["k"]
-        return _decode_value(raw_value), uuid.UUID(raw_id)
+        return _decode_value(raw_value), _decode_id(sort_key.id_column, raw_id)
     except (KeyError, TypeError, ValueError):
         raise InvalidCursor("The cursor is invalid. Start again from the first page.") from None
 

@@ -1,9 +1,14 @@
-"""The one place where service writes commit, and where integrity errors become domain errors."""
+"""The one place where service writes commit, and where integrity errors become domain errors.
+
+It is also where a write bumps the cache generations of the data it changed, in
+the same transaction (see app/caching/generations.py).
+"""
 
 from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
 
+from app.caching import generations
 from app.extensions import db
 from app.services.exceptions import Conflict, InvalidInput
 
@@ -40,12 +45,15 @@ def write_transaction(*, deleting=False):
     """
     try:
         yield
+        generations.bump_marked()
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
+        generations.discard_marked()
         raise domain_error_for(error, deleting=deleting) from error
     except BaseException:
         db.session.rollback()
+        generations.discard_marked()
         raise
 
 

@@ -1,0 +1,1 @@
+"""Caching of read services: the backend, data-family generations and memoization."""

@@ -1,0 +1,67 @@
+"""Generation counters per data family, kept in PostgreSQL next to the data.
+
+A cached answer is stored under the generations of the families it was computed
+from. A write bumps the generations of the families it changes in its own
+transaction, so the new data and the new generation become visible together, to
+every worker at once: the next read looks up a key nobody has stored yet and
+computes a fresh answer. Nothing is deleted from the cache; old entries expire.
+
+A reader reads the generations before it reads the data, so what it stores under
+a generation is never older than that generation.
+"""
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import String
+
+from app.extensions import db
+
+FAMILY_OF_ENTITY = {
+    "client": "clients",
+    "job": "jobs",
+    "candidate": "candidates",
+    "job_candidate": "applications",
+    "user": "users",
+}
+FAMILIES = tuple(sorted(FAMILY_OF_ENTITY.values()))
+
+SESSION_KEY = "changed_cache_families"
+
+# Rows are locked in the order of the array, which the callers sort, so that two
+# writes bumping the same families cannot deadlock. The upsert also recreates a
+# family row that someone deleted.
+_BUMP = text(
+    "INSERT INTO cache_generations (family, generation) "
+    "SELECT family, 1 FROM unnest(:families) AS family "
+    "ON CONFLICT (family) DO UPDATE SET generation = cache_generations.generation + 1"
+).bindparams(bindparam("families", type_=ARRAY(String)))
+
+_READ = text(
+    "SELECT family, generation FROM cache_generations WHERE family = ANY(:families)"
+).bindparams(bindparam("families", type_=ARRAY(String)))
+
+
+def mark_changed(entity_type):
+    """Note that the current transaction changes the family of ``entity_type``."""
+    db.session.info.setdefault(SESSION_KEY, set()).add(FAMILY_OF_ENTITY[entity_type])
+
+
+def bump_marked():
+    """Bump the families marked in this transaction; call it just before commit.
+
+    Bumping last keeps the counter rows locked only for the commit itself.
+    """
+    families = db.session.info.pop(SESSION_KEY, None)
+    if families:
+        db.session.execute(_BUMP, {"families": sorted(families)})
+
+
+def discard_marked():
+    """Forget the marks of a transaction that rolled back."""
+    db.session.info.pop(SESSION_KEY, None)
+
+
+def read(families=FAMILIES):
+    """Return the generation of each of ``families``, by family."""
+    found = dict(db.session.execute(_READ, {"families": list(families)}).all())
+    return {family: found.get(family, 0) for family in families}

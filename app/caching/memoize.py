@@ -1,0 +1,70 @@
+"""Memoization of read services, keyed by the generations of the data they read.
+
+``fresh_memoize("jobs", "applications")`` wraps a service with Flask-Caching's
+memoize. The generations of those families are passed to the memoized function
+as its first argument, so they are part of the key: a write that bumps one of
+them sends every later read to a new key, on every worker.
+
+Concurrent misses on one key compute it once: the first caller takes a lock key
+with the backend's atomic add, and the others wait for its result.
+"""
+
+import functools
+import time
+
+from app.caching import generations
+from app.extensions import cache
+
+# How long others wait for the caller that computes a missing entry before they
+# compute it themselves; above the slowest section under the statement timeout.
+WAIT_FOR_OTHER_S = 6.0
+POLL_INTERVAL_S = 0.02
+
+
+def _backend_available():
+    return getattr(cache.cache, "available", True)
+
+
+def _compute_once(key, compute, args):
+    """Run ``compute(*args)`` unless another caller is already computing ``key``."""
+    lock_key = f"{key}:computing"
+    if cache.add(lock_key, True, timeout=int(WAIT_FOR_OTHER_S) + 1):
+        try:
+            return compute(*args)
+        except BaseException:
+            cache.delete(lock_key)
+            raise
+    deadline = time.monotonic() + WAIT_FOR_OTHER_S
+    while time.monotonic() < deadline and _backend_available():
+        time.sleep(POLL_INTERVAL_S)
+        value = cache.get(key)
+        if value is not None:
+            return value
+        # The caller that held the lock failed: take over.
+        if cache.add(lock_key, True, timeout=int(WAIT_FOR_OTHER_S) + 1):
+            break
+    return compute(*args)
+
+
+def fresh_memoize(*families):
+    """Memoize a read service under the current generations of ``families``."""
+
+    def decorator(compute):
+        @cache.memoize()
+        @functools.wraps(compute)
+        def memoized(family_generations, *args):
+            key = memoized.make_cache_key(memoized.uncached, family_generations, *args)
+            return _compute_once(key, compute, args)
+
+        @functools.wraps(compute)
+        def cached(*args, generation_map=None):
+            """``generation_map`` contains generations already read, e.g. once for a batch."""
+            if generation_map is None:
+                generation_map = generations.read(families)
+            return memoized(tuple(generation_map[family] for family in families), *args)
+
+        cached.families = families
+        cached.uncached = compute
+        return cached
+
+    return decorator

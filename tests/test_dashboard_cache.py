@@ -1,0 +1,228 @@
+"""The dashboard cache: hits, never a stale answer after a write, outages, stampedes.
+
+An answer served from the cache carries the ``computedAt`` of the read that
+computed it, so two reads with the same ``computedAt`` show a cache hit.
+"""
+
+import logging
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from served import free_port
+
+from app import create_app
+from app.caching import generations
+from app.caching.memoize import fresh_memoize
+from app.extensions import db
+from tests.conftest import PROJECT_ROOT, cache_settings, make_config
+
+STATS = "/api/dashboard/stats"
+ACTIVITY = "/api/dashboard/recent-activity"
+PIPELINE = "/api/dashboard/pipeline-summary"
+
+
+def read(client, auth, path=STATS, **params):
+    response = client.get(path, query_string=params, headers=auth)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_second_read_is_served_from_the_cache(client, auth, make_job):
+    make_job()
+    first = read(client, auth)
+
+    assert read(client, auth)["computedAt"] == first["computedAt"]
+
+
+def test_stage_change_is_in_the_next_read(client, auth, make_application):
+    application = make_application()
+    read(client, auth)
+    client.patch(
+        f"/api/job-candidates/{application['id']}", json={"stage": "interview"}, headers=auth
+    )
+
+    assert read(client, auth)["applicationsByStage"]["interview"] == 1
+
+
+def test_new_job_is_in_the_next_read(client, auth, make_job):
+    make_job()
+    read(client, auth)
+    make_job()
+
+    assert read(client, auth)["openJobs"] == 2
+
+
+def test_job_status_change_is_in_the_next_read(client, auth, make_job):
+    job = make_job()
+    read(client, auth)
+    client.patch(f"/api/jobs/{job['id']}", json={"status": "on_hold"}, headers=auth)
+
+    assert read(client, auth)["jobsByStatus"]["on_hold"] == 1
+
+
+def test_deleted_candidate_leaves_the_next_read(client, auth, make_application):
+    application = make_application()
+    read(client, auth)
+    client.delete(f"/api/candidates/{application['candidateId']}?cascade=true", headers=auth)
+
+    assert read(client, auth)["applicationsByStage"]["sourced"] == 0
+
+
+def test_client_rename_is_in_the_next_pipeline_summary(client, auth, make_job):
+    job = make_job()
+    read(client, auth, PIPELINE)
+    client.patch(f"/api/clients/{job['clientId']}", json={"name": "Renamed Co"}, headers=auth)
+
+    assert read(client, auth, PIPELINE)["data"][0]["client"]["name"] == "Renamed Co"
+
+
+def test_candidate_rename_is_in_the_next_activity_label(client, auth, make_candidate):
+    candidate = make_candidate(firstName="Ada", lastName="Byron")
+    read(client, auth, ACTIVITY)
+    client.patch(f"/api/candidates/{candidate['id']}", json={"lastName": "King"}, headers=auth)
+
+    assert read(client, auth, ACTIVITY)["data"][0]["entityLabel"] == "Ada King"
+
+
+def test_candidate_rename_keeps_the_cached_stats(client, auth, make_application):
+    application = make_application()
+    first = read(client, auth)
+    client.patch(
+        f"/api/candidates/{application['candidateId']}", json={"lastName": "Other"}, headers=auth
+    )
+
+    assert read(client, auth)["computedAt"] == first["computedAt"]
+
+
+def test_failed_write_keeps_the_cached_stats(client, auth, make_application):
+    application = make_application()
+    first = read(client, auth)
+    duplicate = client.post(
+        "/api/job-candidates",
+        json={"jobId": application["jobId"], "candidateId": application["candidateId"]},
+        headers=auth,
+    )
+    assert duplicate.status_code == 409
+
+    assert read(client, auth)["computedAt"] == first["computedAt"]
+
+
+def test_owner_me_shares_own_id_entry(client, make_user, make_job):
+    user, user_auth = make_user("recruiter")
+    make_job()
+    first = read(client, user_auth, ownerId="me")
+
+    assert read(client, user_auth, ownerId=str(user.id))["computedAt"] == first["computedAt"]
+
+
+def test_filters_get_their_own_entry(client, auth, make_job):
+    job = make_job()
+    make_job()
+    read(client, auth)
+
+    assert read(client, auth, clientId=job["clientId"])["openJobs"] == 1
+
+
+def test_write_bumps_only_the_families_it_changed(app, client, auth, make_candidate):
+    with app.app_context():
+        before = generations.read()
+    make_candidate()
+    with app.app_context():
+        after = generations.read()
+
+    changed = {family for family in before if after[family] != before[family]}
+    assert changed == {"candidates"}
+
+
+@pytest.fixture
+def app_without_redis(database_url):
+    """The app with its cache pointed at a loopback port where nothing listens."""
+    closed = f"redis://127.0.0.1:{free_port()}/0"
+    return create_app(make_config(database_url, **cache_settings(redis_url=closed)))
+
+
+def test_redis_outage_serves_uncached_answers(app_without_redis, auth, make_job):
+    make_job()
+    response = app_without_redis.test_client().get(STATS, headers=auth)
+
+    assert response.status_code == 200
+
+
+def test_redis_outage_logs_a_warning(app_without_redis, auth, caplog):
+    with caplog.at_level(logging.WARNING, logger="app.caching.resilient_redis"):
+        app_without_redis.test_client().get(STATS, headers=auth)
+
+    assert "Redis cache unavailable" in caplog.text
+
+
+def ask_concurrently(app, function, argument, callers):
+    """Call ``function(argument)`` from ``callers`` threads at once; return the answers."""
+    answers = []
+
+    def ask():
+        with app.app_context():
+            answers.append(function(argument))
+            db.session.remove()
+
+    threads = [threading.Thread(target=ask) for _ in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_concurrent_misses_compute_once(app):
+    computed = []
+
+    @fresh_memoize("jobs")
+    def slow_answer(number):
+        computed.append(number)
+        time.sleep(0.5)
+        return {"number": number}
+
+    ask_concurrently(app, slow_answer, 42, callers=5)
+
+    assert computed == [42]
+
+
+def test_concurrent_misses_all_get_the_answer(app):
+    @fresh_memoize("jobs")
+    def slow_answer(number):
+        time.sleep(0.3)
+        return {"number": number}
+
+    answers = ask_concurrently(app, slow_answer, 7, callers=4)
+
+    assert answers == [{"number": 7}] * 4
+
+
+def config_value(name, **environment):
+    """Read one setting of config.Config in a fresh interpreter with ``environment``."""
+    script = f"import config; print(getattr(config.Config, {name!r}))"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        env={"PATH": "", **environment},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_config_redis_cache_with_redis_url():
+    cache_type = config_value("CACHE_TYPE", REDIS_URL="redis://127.0.0.1:6379/0")
+
+    assert cache_type == "app.caching.resilient_redis.ResilientRedisCache"
+
+
+def test_config_caches_in_process_without_redis_url():
+    assert config_value("CACHE_TYPE", REDIS_URL="") == "SimpleCache"
+
+
+def test_config_reads_the_cache_ttl():
+    assert config_value("CACHE_DEFAULT_TIMEOUT", CACHE_TTL_S="5") == "5"

@@ -1,0 +1,78 @@
+"""Sections that fail or time out give their database connection back to the pool.
+
+These run the batch's greenlets in the test process, with psycopg2 made
+cooperative as wsgi.py makes it, so a section blocked in PostgreSQL can be
+interrupted.
+"""
+
+import psycopg2.extensions
+import pytest
+from psycogreen.gevent import gevent_wait_callback
+from sqlalchemy import text
+
+from app.extensions import db
+from app.services import dashboard_batch
+
+SCOPE = {"client_id": None, "owner_id": None, "group_by": "job", "limit": 5}
+
+
+@pytest.fixture
+def cooperative_psycopg2():
+    psycopg2.extensions.set_wait_callback(gevent_wait_callback)
+    yield
+    psycopg2.extensions.set_wait_callback(None)
+
+
+def sleeping(scope, generation_map):
+    db.session.execute(text("SELECT pg_sleep(5)"))
+
+
+def failing(scope, generation_map):
+    db.session.execute(text("SELECT 1"))
+    raise RuntimeError("section failed after using its connection")
+
+
+def gather_with(app, monkeypatch, section):
+    """Run a batch whose stats section is ``section``; return (errors, checked out after)."""
+    monkeypatch.setitem(dashboard_batch.SECTIONS, "stats", section)
+    monkeypatch.setitem(app.config, "DASHBOARD_SECTION_TIMEOUT_S", 0.5)
+    with app.test_request_context():
+        _, errors = dashboard_batch.gather(["stats", "pipeline_summary"], SCOPE)
+        db.session.remove()
+        return errors, db.engine.pool.checkedout()
+
+
+def test_timed_out_section_is_reported_as_timeout(app, monkeypatch, cooperative_psycopg2):
+    errors, _ = gather_with(app, monkeypatch, sleeping)
+
+    assert errors["stats"]["code"] == "timeout"
+
+
+def test_timed_out_section_returns_its_connection(app, monkeypatch, cooperative_psycopg2):
+    with app.app_context():
+        before = db.engine.pool.checkedout()
+    _, after = gather_with(app, monkeypatch, sleeping)
+
+    assert after == before
+
+
+def test_timed_out_section_query_is_cancelled(app, monkeypatch, cooperative_psycopg2):
+    gather_with(app, monkeypatch, sleeping)
+    with app.app_context():
+        sleepers = db.session.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND query LIKE 'SELECT pg_sleep(5)%' AND state = 'active'"
+            )
+        ).scalar_one()
+        db.session.remove()
+
+    assert sleepers == 0
+
+
+def test_failed_section_returns_its_connection(app, monkeypatch, cooperative_psycopg2):
+    with app.app_context():
+        before = db.engine.pool.checkedout()
+    _, after = gather_with(app, monkeypatch, failing)
+
+    assert after == before
