@@ -125,9 +125,10 @@ def free_port():
 class BenchServer:
     """gunicorn serving bench.app:app (the API plus the naive routes) on loopback."""
 
-    def __init__(self, database, workers=2):
+    def __init__(self, database, workers=2, environment=None):
         self.database = database
         self.workers = workers
+        self.extra_environment = environment or {}
         self.port = free_port()
         self.process = None
         self.token = None
@@ -138,7 +139,7 @@ class BenchServer:
             [sys.executable, "-m", "gunicorn", "bench.app:app", "--workers", str(self.workers)]
             + ["--bind", f"127.0.0.1:{self.port}"],
             cwd=PROJECT_ROOT,
-            env=self.database.environment(),
+            env={**self.database.environment(), **self.extra_environment},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

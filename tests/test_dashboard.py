@@ -363,3 +363,14 @@ def test_dashboard_bad_query_is_a_client_error(client, auth, path):
     response = client.get(path, headers=auth)
 
     assert response.status_code in (400, 422)
+
+
+def test_batch_with_a_failed_section_is_not_cached(client, auth, monkeypatch, hiring):
+    def fail(scope, generation_map):
+        raise RuntimeError("boom")
+
+    with monkeypatch.context() as patched:
+        patched.setitem(dashboard_batch.SECTIONS, "stats", fail)
+        get(client, auth, BATCH)
+
+    assert "stats" in get(client, auth, BATCH)

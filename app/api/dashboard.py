@@ -1,10 +1,13 @@
 """Dashboard endpoints: numbers, recent activity, pipeline summary, and all at once."""
 
+from flask import current_app
 from flask.views import MethodView
 
 from app.api.authentication import current_user
 from app.api.blueprint import ApiBlueprint
 from app.api.paging import with_next_link
+from app.caching import generations
+from app.caching.rendered import cached_rendering
 from app.schemas.dashboard import (
     ME,
     ActivityPageSchema,
@@ -92,7 +95,13 @@ class Batch(MethodView):
             "group_by": args["group_by"],
             "limit": args["limit"],
         }
-        results, errors = dashboard_batch.gather(include, scope)
-        if errors:
-            results["errors"] = errors
-        return results
+        generation_map = generations.read()
+
+        def render():
+            results, errors = dashboard_batch.gather(include, scope, generation_map)
+            if errors:
+                results["errors"] = errors
+            return current_app.json.dumps(BatchSchema().dump(results)), not errors
+
+        body = cached_rendering("batch", (include, scope), generation_map, render)
+        return current_app.response_class(body, mimetype="application/json")

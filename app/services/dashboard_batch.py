@@ -104,13 +104,16 @@ def _timed_out(error):
     )
 
 
-def gather(include, scope):
-    """Run the ``include`` sections concurrently; return ``(results, errors)`` by name."""
+def gather(include, scope, generation_map=None):
+    """Run the ``include`` sections concurrently; return ``(results, errors)`` by name.
+
+    ``generation_map`` must have been read before any section reads data, so that
+    what a section caches is never older than the generations it is cached under.
+    """
     app = current_app._get_current_object()
     timeout = app.config["DASHBOARD_SECTION_TIMEOUT_S"]
-    # Read once for all sections, before any section reads data, so that what a
-    # section caches is never older than the generations it is cached under.
-    generation_map = generations.read()
+    if generation_map is None:
+        generation_map = generations.read()
     greenlets = {
         name: gevent.spawn(_run_section, app, name, scope, generation_map) for name in include
     }
