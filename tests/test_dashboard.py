@@ -5,6 +5,9 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.services import dashboard_batch
+from app.services.dashboard_activity import recent_activity
+from app.services.dashboard_pipeline import pipeline_summary
+from app.services.dashboard_stats import dashboard_stats
 
 STATS = "/api/dashboard/stats"
 ACTIVITY = "/api/dashboard/recent-activity"
@@ -374,3 +377,25 @@ def test_batch_with_a_failed_section_is_not_cached(client, auth, monkeypatch, hi
         get(client, auth, BATCH)
 
     assert "stats" in get(client, auth, BATCH)
+
+
+@pytest.mark.parametrize(
+    ("service", "arguments", "statements"),
+    [
+        (dashboard_stats, lambda hiring: (None, None), 2),
+        (dashboard_stats, lambda hiring: (hiring["acme"]["id"], None), 2),
+        (recent_activity, lambda hiring: (None, None, None, 100, None), 1),
+        (pipeline_summary, lambda hiring: ("job", None, None, 100, None), 1),
+        (pipeline_summary, lambda hiring: ("client", None, None, 100, None), 1),
+    ],
+    ids=["stats", "stats for a client", "recent activity", "pipeline", "pipeline by client"],
+)
+def test_dashboard_section_statement_count(
+    app, hiring, count_statements, service, arguments, statements
+):
+    def run():
+        with app.app_context():
+            service.uncached(*arguments(hiring))
+            db.session.remove()
+
+    assert count_statements(run) == statements
