@@ -1,6 +1,6 @@
-"""The dashboard cache: hits, never a stale answer after a write, outages, stampedes.
+"""The dashboard cache: hits, never a stale result after a write, outages, stampedes.
 
-An answer served from the cache carries the ``computedAt`` of the read that
+A result served from the cache carries the ``computedAt`` of the read that
 computed it, so two reads with the same ``computedAt`` show a cache hit.
 """
 
@@ -144,7 +144,7 @@ def app_without_redis(database_url):
     return create_app(make_config(database_url, **cache_settings(redis_url=closed)))
 
 
-def test_redis_outage_serves_uncached_answers(app_without_redis, auth, make_job):
+def test_redis_outage_serves_uncached_results(app_without_redis, auth, make_job):
     make_job()
     response = app_without_redis.test_client().get(STATS, headers=auth)
 
@@ -159,12 +159,12 @@ def test_redis_outage_logs_a_warning(app_without_redis, auth, caplog):
 
 
 def ask_concurrently(app, function, argument, callers):
-    """Call ``function(argument)`` from ``callers`` threads at once; return the answers."""
-    answers = []
+    """Call ``function(argument)`` from ``callers`` threads at once; return the results."""
+    results = []
 
     def ask():
         with app.app_context():
-            answers.append(function(argument))
+            results.append(function(argument))
             db.session.remove()
 
     threads = [threading.Thread(target=ask) for _ in range(callers)]
@@ -172,32 +172,32 @@ def ask_concurrently(app, function, argument, callers):
         thread.start()
     for thread in threads:
         thread.join()
-    return answers
+    return results
 
 
 def test_concurrent_misses_compute_once(app):
     computed = []
 
     @fresh_memoize("jobs")
-    def slow_answer(number):
+    def slow_result(number):
         computed.append(number)
         time.sleep(0.5)
         return {"number": number}
 
-    ask_concurrently(app, slow_answer, 42, callers=5)
+    ask_concurrently(app, slow_result, 42, callers=5)
 
     assert computed == [42]
 
 
-def test_concurrent_misses_all_get_the_answer(app):
+def test_concurrent_misses_all_get_the_result(app):
     @fresh_memoize("jobs")
-    def slow_answer(number):
+    def slow_result(number):
         time.sleep(0.3)
         return {"number": number}
 
-    answers = ask_concurrently(app, slow_answer, 7, callers=4)
+    results = ask_concurrently(app, slow_result, 7, callers=4)
 
-    assert answers == [{"number": 7}] * 4
+    assert results == [{"number": 7}] * 4
 
 
 def config_value(name, **environment):

@@ -143,7 +143,7 @@ def test_timed_out_section_leaves_the_others(timing_out_server, token):
     assert set(body) == {"recentActivity", "pipelineSummary", "errors"}
 
 
-def test_timed_out_batch_answers_after_the_timeout(timing_out_server, token):
+def test_timed_out_batch_responds_after_timeout(timing_out_server, token):
     _, _, _, seconds = get(f"{timing_out_server.base}/api/dashboard/batch", token)
 
     assert seconds < 3

@@ -1,10 +1,10 @@
 """Generation counters per data family, kept in PostgreSQL next to the data.
 
-A cached answer is stored under the generations of the families it was computed
+A cached result is stored under the generations of the families it was computed
 from. A write bumps the generations of the families it changes in its own
 transaction, so the new data and the new generation become visible together, to
 every worker at once: the next read looks up a key nobody has stored yet and
-computes a fresh answer. Nothing is deleted from the cache; old entries expire.
+computes a fresh result. Nothing is deleted from the cache; old entries expire.
 
 A reader reads the generations before it reads the data, so what it stores under
 a generation is never older than that generation.

@@ -1,7 +1,7 @@
 """A Redis cache backend that treats an unreachable Redis as an empty cache.
 
-The dashboard must keep answering while Redis is down or restarting: every read
-becomes a miss, every write is dropped, and the app computes answers uncached.
+The dashboard must keep working while Redis is down or restarting: every read
+becomes a miss, every write is dropped, and the app computes results uncached.
 After a failure the backend stops calling Redis for ``retry_after`` seconds, so a
 dead Redis costs requests nothing rather than a connect timeout each.
 """

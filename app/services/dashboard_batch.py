@@ -81,7 +81,7 @@ def _section_error(name, error):
 def _limit_statements(session, timeout):
     """Make PostgreSQL cancel any statement of ``session`` that runs past ``timeout``.
 
-    Set when the session's transaction begins, so a section answered from the cache
+    Set when the session's transaction begins, so a section served from the cache
     sends nothing. A cancelled statement fails cleanly and its connection stays
     usable, where interrupting the greenlet would leave the query running.
     """
@@ -118,7 +118,7 @@ def gather(include, scope, generation_map=None):
         name: gevent.spawn(_run_section, app, name, scope, generation_map) for name in include
     }
     # PostgreSQL cancels slow statements at the timeout; the grace covers a
-    # section stuck elsewhere (a pool wait, an unanswering server).
+    # section stuck elsewhere (a pool wait, a server that stopped responding).
     gevent.joinall(list(greenlets.values()), timeout=timeout + KILL_GRACE_S)
 
     results, errors = {}, {}

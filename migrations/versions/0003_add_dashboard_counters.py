@@ -5,7 +5,7 @@ Revises: 0002
 Create Date: 2026-12-04
 
 Counting two million applications by stage, or their distinct active candidates,
-takes over a second; the dashboard must answer in tens of milliseconds. Two
+takes over a second; the dashboard must respond in tens of milliseconds. Two
 narrow tables keep those counts, maintained by statement-level triggers on
 job_candidates in the same transaction as the change, so they are never behind:
 
@@ -19,7 +19,7 @@ statement, so a COPY of millions of rows or a cascade delete costs one upsert,
 not one per row. Rows are upserted in key order so that concurrent writers lock
 them in the same order.
 
-cache_generations holds the counters of app/caching/generations.py.
+cache_generations contains the counters of app/caching/generations.py.
 """
 
 import sqlalchemy as sa
