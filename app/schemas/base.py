@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from app.naming import camelize
+from app.schemas import dumping
 
 
 class ApiSchema(ma.Schema):
@@ -14,6 +15,17 @@ class ApiSchema(ma.Schema):
 
     def on_bind_field(self, field_name, field_obj):
         field_obj.data_key = camelize(field_obj.data_key or field_name)
+
+    def _serialize(self, obj, *, many=False):
+        # See app/schemas/dumping.py: the same output with fewer calls per value.
+        if not dumping.uses_default_accessor(self):
+            return super()._serialize(obj, many=many)
+        plan = self.__dict__.get("_dump_plan")
+        if plan is None:
+            plan = self._dump_plan = dumping.build_plan(self)
+        if many and obj is not None:
+            return [dumping.serialize(self, plan, item) for item in obj]
+        return dumping.serialize(self, plan, obj)
 
 
 def page_schema(item_schema, name):

@@ -1,0 +1,63 @@
+"""The schemas' faster serialization gives what marshmallow's own gives, value for value."""
+
+import marshmallow as ma
+import pytest
+
+from app.extensions import db
+from app.schemas.base import ApiSchema
+from app.schemas.candidate import CandidatePageSchema
+from app.schemas.client import ClientPageSchema
+from app.schemas.dashboard import ActivityPageSchema, PipelineSummaryPageSchema, StatsSchema
+from app.schemas.job import JobPageSchema
+from app.schemas.job_candidate import JobCandidatePageSchema
+from app.services.candidates import list_candidates
+from app.services.clients import list_clients
+from app.services.dashboard_activity import recent_activity
+from app.services.dashboard_pipeline import pipeline_summary
+from app.services.dashboard_stats import dashboard_stats
+from app.services.job_candidates import list_applications
+from app.services.jobs import list_jobs
+
+pytestmark = pytest.mark.keeps_data
+
+PAGES = {
+    "jobs": (JobPageSchema, lambda: list_jobs(limit=100)),
+    "clients": (ClientPageSchema, lambda: list_clients(limit=100)),
+    "candidates": (CandidatePageSchema, lambda: list_candidates(limit=100)),
+    "applications": (JobCandidatePageSchema, lambda: list_applications(limit=100)),
+    "activity": (ActivityPageSchema, lambda: recent_activity.uncached(None, None, None, 100)),
+    "pipeline": (PipelineSummaryPageSchema, lambda: pipeline_summary.uncached("job")),
+    "stats": (StatsSchema, lambda: dashboard_stats.uncached()),
+}
+
+
+def marshmallow_dump(schema, obj):
+    """Dump with marshmallow's own serialization at every level, nested schemas included."""
+    original = ApiSchema._serialize
+    ApiSchema._serialize = ma.Schema._serialize
+    try:
+        return schema.dump(obj)
+    finally:
+        ApiSchema._serialize = original
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_fast_dump_equals_marshmallow(app, demo_data, name):
+    schema_class, read = PAGES[name]
+    with app.app_context():
+        data = read()
+        db.session.remove()
+    schema = schema_class()
+
+    assert schema.dump(data) == marshmallow_dump(schema, data)
+
+
+def test_fast_dump_keeps_dump_defaults_and_missing_keys():
+    class Sample(ApiSchema):
+        present = ma.fields.String()
+        absent = ma.fields.String()
+        defaulted = ma.fields.Integer(dump_default=7)
+
+    schema = Sample()
+
+    assert schema.dump({"present": "x"}) == marshmallow_dump(schema, {"present": "x"})
