@@ -18,7 +18,7 @@ def _reads_plain_attribute(field, attribute):
 
 
 def build_plan(schema):
-    """Return ``(data key, attribute, field, plain)`` for each field ``schema`` dumps."""
+    """Return ``(data key, name, attribute, field, plain)`` for each field ``schema`` dumps."""
     plan = []
     for name, field in schema.dump_fields.items():
         key = field.data_key if field.data_key is not None else name
@@ -57,4 +57,5 @@ def serialize(schema, plan, obj):
 
 
 def uses_default_accessor(schema):
+    """Return whether ``schema`` reads values with marshmallow's default accessor."""
     return type(schema).get_attribute is ma.Schema.get_attribute
