@@ -18,21 +18,38 @@ def embedded(prefix, *columns):
     return [column.label(f"{prefix}{SEPARATOR}{column.key}") for column in columns]
 
 
-def to_dict(mapping):
-    """Turn one result row into a dict, nesting the labels made by ``embedded``."""
-    result = {}
-    for key, value in mapping.items():
+def _key_plan(keys):
+    """Return ``(prefix, name)`` per result column: prefix None for a top-level key."""
+    plan = []
+    for key in keys:
         prefix, separator, name = key.partition(SEPARATOR)
-        if separator:
-            result.setdefault(prefix, {})[name] = value
+        plan.append((prefix, name) if separator else (None, key))
+    return plan
+
+
+def _to_dict(plan, row):
+    result = {}
+    for (prefix, name), value in zip(plan, row, strict=True):
+        if prefix is None:
+            result[name] = value
         else:
-            result[key] = value
+            result.setdefault(prefix, {})[name] = value
     return result
 
 
+def to_dict(mapping):
+    """Turn one result row into a dict, nesting the labels made by ``embedded``."""
+    return _to_dict(_key_plan(mapping.keys()), mapping.values())
+
+
 def fetch_dicts(statement):
-    """Run ``statement`` and return its rows as dicts."""
-    return [to_dict(row) for row in db.session.execute(statement).mappings()]
+    """Run ``statement`` and return its rows as dicts.
+
+    The labels are split once per result, not once per row.
+    """
+    result = db.session.execute(statement)
+    plan = _key_plan(result.keys())
+    return [_to_dict(plan, row) for row in result]
 
 
 def fetch_dict(statement, *, missing):
