@@ -28,7 +28,18 @@ from config import TestConfig
 from config import database_url as sqlalchemy_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TABLES = ("activities", "job_candidates", "jobs", "candidates", "clients", "api_tokens", "users")
+TABLES = (
+    "activities",
+    "job_candidates",
+    "jobs",
+    "candidates",
+    "clients",
+    "api_tokens",
+    "users",
+    # Agency-wide totals: no foreign key makes TRUNCATE CASCADE reach them.
+    "dashboard_counters",
+    "application_days",
+)
 TRUNCATE_ALL = text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
 
 

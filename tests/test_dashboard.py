@@ -399,3 +399,36 @@ def test_dashboard_section_statement_count(
             db.session.remove()
 
     assert count_statements(run) == statements
+
+
+@pytest.fixture
+def spread_applications(app, make_job, make_application):
+    """Applications of one client created 1 hour to 40 days ago, around both windows' edges."""
+    job = make_job()
+    hours_ago = [1, 30, 160, 167, 169, 200, 700, 719, 721, 960]
+    ids = [make_application(jobId=job["id"])["id"] for _ in hours_ago]
+    with app.app_context():
+        for application_id, hours in zip(ids, hours_ago, strict=True):
+            db.session.execute(
+                text(
+                    "UPDATE job_candidates SET created_at = now() - make_interval(hours => :h) "
+                    "WHERE id = :id"
+                ),
+                {"h": hours, "id": application_id},
+            )
+        db.session.execute(text("UPDATE cache_generations SET generation = generation + 1"))
+        db.session.commit()
+    return job["clientId"]
+
+
+def test_stats_new_applications_at_window_edges(client, auth, spread_applications):
+    # 7 days are 168 hours and 30 days 720 hours.
+    expected = {"last7Days": 4, "last30Days": 8}
+
+    assert get(client, auth, STATS)["newApplications"] == expected
+
+
+def test_stats_new_applications_same_for_one_client(client, auth, spread_applications):
+    scoped = get(client, auth, STATS, clientId=spread_applications)["newApplications"]
+
+    assert scoped == get(client, auth, STATS)["newApplications"]

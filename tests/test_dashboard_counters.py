@@ -24,6 +24,25 @@ KEPT_ACTIVE = text(
     "SELECT candidate_id, active_applications FROM candidate_active_counts "
     "WHERE active_applications <> 0 ORDER BY candidate_id"
 )
+COUNTED_TOTALS = text(
+    "SELECT counter, count FROM ("
+    "SELECT 'jobs:' || status AS counter, count(*) FROM jobs GROUP BY 1 "
+    "UNION ALL SELECT 'stage:' || stage, count(*) FROM job_candidates GROUP BY 1 "
+    "UNION ALL SELECT 'active_candidates', count(DISTINCT candidate_id) FROM job_candidates "
+    f"WHERE stage IN ({ACTIVE})) AS counted WHERE count <> 0 ORDER BY counter"
+)
+KEPT_TOTALS = text(
+    "SELECT counter, sum(value)::bigint FROM dashboard_counters GROUP BY counter "
+    "HAVING sum(value) <> 0 ORDER BY counter"
+)
+COUNTED_DAYS = text(
+    "SELECT (created_at AT TIME ZONE 'UTC')::date, count(*) FROM job_candidates "
+    "GROUP BY 1 ORDER BY 1"
+)
+KEPT_DAYS = text(
+    "SELECT day, sum(created)::bigint FROM application_days GROUP BY day "
+    "HAVING sum(created) <> 0 ORDER BY day"
+)
 
 
 @pytest.fixture
@@ -45,6 +64,9 @@ def churned(client, auth, make_client_record, make_job, make_candidate, make_app
         client.patch(f"/api/job-candidates/{application['id']}", json=body, headers=auth)
     for application in rng.sample(applications, 3):
         client.delete(f"/api/job-candidates/{application['id']}", headers=auth)
+    for job in rng.sample(jobs, 3):
+        status = rng.choice(["on_hold", "closed", "draft"])
+        client.patch(f"/api/jobs/{job['id']}", json={"status": status}, headers=auth)
     client.delete(f"/api/candidates/{candidates[0]['id']}?cascade=true", headers=auth)
     client.delete(f"/api/jobs/{jobs[0]['id']}?cascade=true", headers=auth)
     client.delete(f"/api/clients/{clients[1]['id']}?cascade=true", headers=auth)
@@ -63,6 +85,14 @@ def test_job_pipeline_counts_match_the_applications(app, churned):
 
 def test_candidate_active_counts_match_the_applications(app, churned):
     assert rows(app, KEPT_ACTIVE) == rows(app, COUNTED_ACTIVE)
+
+
+def test_agency_totals_match_the_rows(app, churned):
+    assert rows(app, KEPT_TOTALS) == rows(app, COUNTED_TOTALS)
+
+
+def test_application_days_match_the_applications(app, churned):
+    assert rows(app, KEPT_DAYS) == rows(app, COUNTED_DAYS)
 
 
 def test_every_job_has_a_counter_row(app, make_job):

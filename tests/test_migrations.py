@@ -22,6 +22,8 @@ EXPECTED_TABLES = {
     "activities",
     "job_pipeline_counts",
     "candidate_active_counts",
+    "dashboard_counters",
+    "application_days",
     "cache_generations",
     "alembic_version",
 }

@@ -7,16 +7,23 @@ from app.models.candidate import Candidate
 from app.models.client import Client
 from app.models.job import Job
 from app.models.job_candidate import JobCandidate
-from app.models.pipeline_counts import CandidateActiveCount, JobPipelineCount
+from app.models.pipeline_counts import (
+    ApplicationDay,
+    CandidateActiveCount,
+    DashboardCounter,
+    JobPipelineCount,
+)
 from app.models.user import User
 
 __all__ = [
     "Activity",
     "ApiToken",
+    "ApplicationDay",
     "CacheGeneration",
     "Candidate",
     "CandidateActiveCount",
     "Client",
+    "DashboardCounter",
     "Job",
     "JobCandidate",
     "JobPipelineCount",

@@ -4,9 +4,19 @@ Migration 0003_dashboard creates the triggers; the app only reads these tables.
 """
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, Uuid
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -50,3 +60,24 @@ class CandidateActiveCount(db.Model):
         Uuid, ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
     )
     active_applications: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class DashboardCounter(db.Model):
+    """One shard of an agency-wide total: ``jobs:<status>``, ``stage:<stage>`` or
+    ``active_candidates``. The total is the sum over its shards."""
+
+    __tablename__ = "dashboard_counters"
+
+    counter: Mapped[str] = mapped_column(String(40), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class ApplicationDay(db.Model):
+    """One shard of the applications created on a UTC day."""
+
+    __tablename__ = "application_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    created: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -19,7 +19,12 @@ from app.seed.copy import copy_rows
 RECRUITING_TABLES = ("clients", "jobs", "candidates", "job_candidates")
 DOMAIN_TABLES = (*RECRUITING_TABLES, "activities")
 # Filled by triggers on jobs and job_candidates as those tables load.
-COUNTER_TABLES = ("job_pipeline_counts", "candidate_active_counts")
+COUNTER_TABLES = (
+    "job_pipeline_counts",
+    "candidate_active_counts",
+    "dashboard_counters",
+    "application_days",
+)
 SEEDED_TABLES = ("users", *DOMAIN_TABLES, *COUNTER_TABLES)
 
 
@@ -35,8 +40,9 @@ def existing_rows(cursor):
 def reset(cursor):
     """Empty the domain tables and remove the recruiters an earlier seed created."""
     cursor.execute(
-        "TRUNCATE activities, job_candidates, job_pipeline_counts, candidate_active_counts, "
-        "jobs, candidates, clients RESTART IDENTITY"
+        "TRUNCATE activities, job_candidates, jobs, candidates, clients, "
+        + ", ".join(COUNTER_TABLES)
+        + " RESTART IDENTITY"
     )
     cursor.execute("DELETE FROM users WHERE email LIKE '%%@agency.example' AND password_hash = '!'")
 

@@ -1,18 +1,26 @@
 """Dashboard numbers: jobs by status, applications by stage, recent hiring.
 
-Two statements, whatever the data size. Applications by stage and active
-candidates come from the trigger-kept counter tables (see
-app/models/pipeline_counts.py); the time windows read only the rows inside them
-through indexes on created_at and on hires' stage_changed_at.
+Two statements, whatever the data size. For the whole agency, the counts come
+from the trigger-kept totals (see app/models/pipeline_counts.py), and the new
+applications from per-day totals plus the rows of the window's partial first
+day. For one client's or one owner's jobs, the same numbers are counted from
+those jobs' rows through their indexes. Hires are always read from a partial
+index on hired applications.
 """
 
 from datetime import timedelta
 
-from sqlalchemy import distinct, extract, func, select, true
+from sqlalchemy import BigInteger, Date, DateTime, cast, distinct, extract, func, select, true
 
 from app.caching.memoize import fresh_memoize
 from app.extensions import db
-from app.models import CandidateActiveCount, Job, JobCandidate, JobPipelineCount
+from app.models import (
+    ApplicationDay,
+    DashboardCounter,
+    Job,
+    JobCandidate,
+    JobPipelineCount,
+)
 from app.models.enums import ACTIVE_STAGES, JOB_STATUSES, STAGES
 from app.services.filters import job_conditions
 
@@ -22,25 +30,81 @@ TIME_TO_HIRE_WINDOW_DAYS = 90
 SECONDS_PER_DAY = 86400
 
 
-def _scoped(statement, job_id_column, conditions):
-    """Restrict ``statement`` to the applications of the jobs matching ``conditions``."""
-    if not conditions:
-        return statement
-    return statement.join(Job, Job.id == job_id_column).where(*conditions)
-
-
-def _jobs_by_status(conditions):
-    statement = select(Job.status, func.count()).where(*conditions).group_by(Job.status)
-    found = dict(db.session.execute(statement).all())
-    return {status: found.get(status, 0) for status in JOB_STATUSES}
-
-
 def _since(days):
     return func.now() - timedelta(days=days)
 
 
-def _application_numbers(conditions):
-    """Select every application number in one row, from one subquery each."""
+def _scoped(statement, job_id_column, conditions):
+    """Restrict ``statement`` to the applications of the jobs matching ``conditions``."""
+    return statement.join(Job, Job.id == job_id_column).where(*conditions)
+
+
+def _hires(conditions):
+    """Select hires in the last week and month, and the time-to-hire median, as one row."""
+    # A hired application leaves the pipeline, so its last stage change is the hire.
+    hired_at = JobCandidate.stage_changed_at
+    days_to_hire = extract("epoch", hired_at - JobCandidate.created_at) / SECONDS_PER_DAY
+    statement = select(
+        func.count().filter(hired_at >= _since(WEEK_DAYS)).label("hires_week"),
+        func.count().filter(hired_at >= _since(MONTH_DAYS)).label("hires_month"),
+        func.count().label("hires_window"),
+        func.percentile_cont(0.5).within_group(days_to_hire).label("median_days_to_hire"),
+    ).where(JobCandidate.stage == "hired", hired_at >= _since(TIME_TO_HIRE_WINDOW_DAYS))
+    if conditions:
+        statement = _scoped(statement, JobCandidate.job_id, conditions)
+    return statement.subquery("hires")
+
+
+def _created_since(days):
+    """Count the applications created in the last ``days`` days, for the whole agency.
+
+    Whole UTC days come from application_days; the first, partial day from the rows.
+    """
+    boundary = _since(days)
+    first_whole_day = cast(func.timezone("UTC", boundary), Date) + 1
+    first_whole_midnight = func.timezone("UTC", cast(first_whole_day, DateTime))
+    whole_days = select(func.coalesce(func.sum(ApplicationDay.created), 0)).where(
+        ApplicationDay.day >= first_whole_day
+    )
+    partial_day = select(func.count()).where(
+        JobCandidate.created_at >= boundary, JobCandidate.created_at < first_whole_midnight
+    )
+    return cast(whole_days.scalar_subquery() + partial_day.scalar_subquery(), BigInteger)
+
+
+def _agency_numbers():
+    totals = dict(
+        db.session.execute(
+            select(
+                DashboardCounter.counter, cast(func.sum(DashboardCounter.value), BigInteger)
+            ).group_by(DashboardCounter.counter)
+        ).all()
+    )
+    hires = _hires([])
+    numbers = (
+        db.session.execute(
+            select(
+                _created_since(WEEK_DAYS).label("new_week"),
+                _created_since(MONTH_DAYS).label("new_month"),
+                hires,
+                func.now().label("computed_at"),
+            ).select_from(hires)
+        )
+        .mappings()
+        .one()
+    )
+    return {
+        "jobs_by_status": {status: totals.get(f"jobs:{status}", 0) for status in JOB_STATUSES},
+        "applications_by_stage": {stage: totals.get(f"stage:{stage}", 0) for stage in STAGES},
+        "active_candidates": totals.get("active_candidates", 0),
+        **numbers,
+    }
+
+
+def _scoped_numbers(conditions):
+    statement = select(Job.status, func.count()).where(*conditions).group_by(Job.status)
+    found = dict(db.session.execute(statement).all())
+
     by_stage = _scoped(
         select(
             *(
@@ -51,19 +115,15 @@ def _application_numbers(conditions):
         JobPipelineCount.job_id,
         conditions,
     ).subquery("by_stage")
-
-    if conditions:
-        active = _scoped(
+    active = (
+        _scoped(
             select(func.count(distinct(JobCandidate.candidate_id)).label("active_candidates")),
             JobCandidate.job_id,
             conditions,
-        ).where(JobCandidate.stage.in_(ACTIVE_STAGES))
-    else:
-        active = select(func.count().label("active_candidates")).where(
-            CandidateActiveCount.active_applications > 0
         )
-    active = active.subquery("active")
-
+        .where(JobCandidate.stage.in_(ACTIVE_STAGES))
+        .subquery("active")
+    )
     recent = _scoped(
         select(
             func.count().filter(JobCandidate.created_at >= _since(WEEK_DAYS)).label("new_week"),
@@ -72,46 +132,36 @@ def _application_numbers(conditions):
         JobCandidate.job_id,
         conditions,
     ).subquery("recent")
-
-    # A hired application leaves the pipeline, so its last stage change is the hire.
-    hired_at = JobCandidate.stage_changed_at
-    days_to_hire = extract("epoch", hired_at - JobCandidate.created_at) / SECONDS_PER_DAY
-    hires = _scoped(
-        select(
-            func.count().filter(hired_at >= _since(WEEK_DAYS)).label("hires_week"),
-            func.count().filter(hired_at >= _since(MONTH_DAYS)).label("hires_month"),
-            func.count().label("hires_window"),
-            func.percentile_cont(0.5).within_group(days_to_hire).label("median_days_to_hire"),
-        ).where(
-            JobCandidate.stage == "hired",
-            hired_at >= _since(TIME_TO_HIRE_WINDOW_DAYS),
-        ),
-        JobCandidate.job_id,
-        conditions,
-    ).subquery("hires")
-
-    statement = (
-        select(by_stage, active, recent, hires, func.now().label("computed_at"))
-        .select_from(by_stage)
-        .join(active, true())
-        .join(recent, true())
-        .join(hires, true())
+    hires = _hires(conditions)
+    row = (
+        db.session.execute(
+            select(by_stage, active, recent, hires, func.now().label("computed_at"))
+            .select_from(by_stage)
+            .join(active, true())
+            .join(recent, true())
+            .join(hires, true())
+        )
+        .mappings()
+        .one()
     )
-    return db.session.execute(statement).mappings().one()
+    return {
+        "jobs_by_status": {status: found.get(status, 0) for status in JOB_STATUSES},
+        "applications_by_stage": {stage: row[stage] for stage in STAGES},
+        **{key: row[key] for key in row.keys() if key not in STAGES},
+    }
 
 
 @fresh_memoize("applications", "jobs")
 def dashboard_stats(client_id=None, owner_id=None):
     """Return the dashboard numbers for the jobs of ``client_id`` and ``owner_id``, if given."""
     conditions = job_conditions(client_id, owner_id)
-    jobs_by_status = _jobs_by_status(conditions)
-    numbers = _application_numbers(conditions)
+    numbers = _scoped_numbers(conditions) if conditions else _agency_numbers()
     median = numbers["median_days_to_hire"]
     return {
-        "open_jobs": jobs_by_status["open"],
-        "jobs_by_status": jobs_by_status,
+        "open_jobs": numbers["jobs_by_status"]["open"],
+        "jobs_by_status": numbers["jobs_by_status"],
         "active_candidates": numbers["active_candidates"],
-        "applications_by_stage": {stage: numbers[stage] for stage in STAGES},
+        "applications_by_stage": numbers["applications_by_stage"],
         "new_applications": {
             "last_7_days": numbers["new_week"],
             "last_30_days": numbers["new_month"],
