@@ -42,6 +42,11 @@ def gather_with(app, monkeypatch, section):
         return errors, db.engine.pool.checkedout()
 
 
+def checked_in(app):
+    with app.app_context():
+        return db.engine.pool.checkedin()
+
+
 def test_timed_out_section_is_reported_as_timeout(app, monkeypatch, cooperative_psycopg2):
     errors, _ = gather_with(app, monkeypatch, sleeping)
 
@@ -54,6 +59,15 @@ def test_timed_out_section_returns_its_connection(app, monkeypatch, cooperative_
     _, after = gather_with(app, monkeypatch, sleeping)
 
     assert after == before
+
+
+def test_timed_out_section_leaves_checked_in_count(app, monkeypatch, cooperative_psycopg2):
+    # Two sections, each on its own connection, open the pool's second connection.
+    gather_with(app, monkeypatch, failing)
+    before = checked_in(app)
+    gather_with(app, monkeypatch, sleeping)
+
+    assert checked_in(app) == before
 
 
 def test_timed_out_section_query_is_cancelled(app, monkeypatch, cooperative_psycopg2):
