@@ -1,0 +1,199 @@
+"""Search over candidates, jobs and clients: one ranked list for the search box.
+
+Every match comes from a GIN index on a ``search_vector`` column that the database
+maintains (see migration 0003), so a new or changed row is found by the next
+request. The score of a result is its tier plus ``ts_rank`` scaled into [0, 1):
+
+- 3: the whole query equals a candidate's or client's name or a candidate's email
+  (ignoring case, spacing and, where the server has unaccent, accents);
+- 2: every word matches within names and emails;
+- 1: every word matches within names, emails and titles;
+- 0: any other match.
+
+Ties are broken by title, then type, then id, so that the order is the same on
+every request.
+"""
+
+from sqlalchemy import text
+
+from app.extensions import db
+from app.services.exceptions import InvalidSearch
+from app.services.search_query import (
+    MAX_QUERY_LENGTH,
+    clean_query,
+    parse_terms,
+    tsquery_expression,
+)
+
+SEARCH_TYPES = ("candidate", "job", "client")
+
+# Each type's matches with their score; the CASE gives the tier and ts_rank, with
+# normalization 32 (rank / (rank + 1), below 1), orders rows within a tier.
+# :query is the tsquery and :exact the folded query text.
+CANDIDATE_MATCHES = """
+SELECT 'candidate' AS type, 0 AS type_order, id, first_name || ' ' || last_name AS sort_title,
+       CASE WHEN search_fold(first_name || ' ' || last_name) = :exact
+                 OR search_fold(email) = :exact THEN 3
+            WHEN ts_filter(search_vector, '{a}') @@ CAST(:query AS tsquery) THEN 2
+            WHEN ts_filter(search_vector, '{a,b}') @@ CAST(:query AS tsquery) THEN 1
+            ELSE 0 END
+       + ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
+FROM candidates
+WHERE search_vector @@ CAST(:query AS tsquery)
+"""
+
+# Jobs have no name, so their best tier is a title match.
+JOB_MATCHES = """
+SELECT 'job' AS type, 1 AS type_order, id, title AS sort_title,
+       CASE WHEN ts_filter(search_vector, '{b}') @@ CAST(:query AS tsquery) THEN 1
+            ELSE 0 END
+       + ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
+FROM jobs
+WHERE search_vector @@ CAST(:query AS tsquery)
+"""
+
+# Clients have no title, so they skip tier 1.
+CLIENT_MATCHES = """
+SELECT 'client' AS type, 2 AS type_order, id, name AS sort_title,
+       CASE WHEN search_fold(name) = :exact THEN 3
+            WHEN ts_filter(search_vector, '{a}') @@ CAST(:query AS tsquery) THEN 2
+            ELSE 0 END
+       + ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
+FROM clients
+WHERE search_vector @@ CAST(:query AS tsquery)
+"""
+
+MATCHES = {"candidate": CANDIDATE_MATCHES, "job": JOB_MATCHES, "client": CLIENT_MATCHES}
+
+# The page is ranked from every match, then only its rows are joined to their
+# tables for display and highlighted, because ts_headline is the costly step.
+# The count comes from a one-row subquery, so an offset past the end still
+# returns the total.
+PAGE = """
+WITH matches AS ({matches}),
+page AS (
+    SELECT * FROM matches
+    ORDER BY rank DESC, sort_title, type_order, id
+    LIMIT :limit OFFSET :offset
+)
+SELECT totals.total, page.type, page.id, page.rank, shown.title, shown.subtitle,
+       ts_headline('search_english', shown.document, CAST(:query AS tsquery), :headline_options)
+           AS highlight
+FROM (SELECT count(*) AS total FROM matches) AS totals
+LEFT JOIN page ON true
+LEFT JOIN candidates AS c ON page.type = 'candidate' AND c.id = page.id
+LEFT JOIN jobs AS j ON page.type = 'job' AND j.id = page.id
+LEFT JOIN clients AS job_client ON job_client.id = j.client_id
+LEFT JOIN clients AS cl ON page.type = 'client' AND cl.id = page.id
+LEFT JOIN LATERAL (
+    SELECT title, subtitle,
+           -- The stored text is HTML-escaped before ts_headline adds its <mark>
+           -- tags, so the highlight is safe to insert as HTML.
+           replace(replace(replace(
+               concat_ws(' · ', VARIADIC ARRAY[title, subtitle] || details), '&', '&amp;'),
+               '<', '&lt;'), '>', '&gt;') AS document
+    FROM (
+        SELECT
+            CASE page.type
+                WHEN 'candidate' THEN c.first_name || ' ' || c.last_name
+                WHEN 'job' THEN j.title
+                ELSE cl.name
+            END AS title,
+            CASE page.type
+                WHEN 'candidate' THEN concat_ws(' at ', nullif(c.current_title, ''),
+                                                nullif(c.current_company, ''))
+                WHEN 'job' THEN job_client.name
+                ELSE cl.industry
+            END AS subtitle,
+            CASE page.type
+                WHEN 'candidate' THEN ARRAY[c.email, c.location,
+                                            array_to_string(c.skills, ', ')]
+                WHEN 'job' THEN ARRAY[j.location, j.description]
+                ELSE ARRAY[]::text[]
+            END AS details
+    ) AS fields
+) AS shown ON page.id IS NOT NULL
+ORDER BY page.rank DESC, page.sort_title, page.type_order, page.id
+"""
+
+# Up to three fragments of about a dozen words, so a job's long description
+# yields a short snippet around the matches.
+HEADLINE_OPTIONS = (
+    "StartSel=<mark>, StopSel=</mark>, MaxFragments=3, MaxWords=15, MinWords=5, "
+    'FragmentDelimiter=" … "'
+)
+
+
+def parse_types(raw):
+    """Return the requested types from a comma-separated list; all three when absent."""
+    if raw is None:
+        return list(SEARCH_TYPES)
+    types = []
+    for name in raw.split(","):
+        name = name.strip()
+        if name not in SEARCH_TYPES:
+            raise InvalidSearch(
+                "type",
+                f"Unknown type {name!r}; use candidate, job or client, comma-separated.",
+            )
+        if name not in types:
+            types.append(name)
+    return types
+
+
+def validate_query(query):
+    """Return the query without NUL characters, or raise InvalidSearch."""
+    if query is None or not query.strip():
+        raise InvalidSearch("q", "Missing search text: pass it as q.")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InvalidSearch(
+            "q", f"The search text is longer than the maximum of {MAX_QUERY_LENGTH} characters."
+        )
+    return clean_query(query)
+
+
+def build_tsquery(query):
+    """Return ``(tsquery text, folded query)``, or ``(None, None)`` when nothing is searchable.
+
+    Nothing is searchable when the terms have no lexemes (punctuation, emoji, stop
+    words) or only exclude words, because a query of only exclusions would have to
+    read every row.
+    """
+    terms = parse_terms(query)
+    expression, params = tsquery_expression(terms)
+    statement = text(
+        f"SELECT q::text, numnode(q), querytree(q), search_fold(:text) "
+        f"FROM (SELECT {expression} AS q) AS built"
+    )
+    tsquery, nodes, tree, folded = db.session.execute(statement, {**params, "text": query}).one()
+    if nodes == 0 or tree == "T":
+        return None, None
+    return tsquery, folded
+
+
+def search(query, *, types=None, limit, offset):
+    """Return ``{data, total, limit, offset}``: a page of ranked matches of ``query``."""
+    query = validate_query(query)
+    types = parse_types(types)
+
+    tsquery, folded = build_tsquery(query)
+    if tsquery is None:
+        return {"data": [], "total": 0, "limit": limit, "offset": offset}
+
+    matches = " UNION ALL ".join(MATCHES[name] for name in types)
+    params = {
+        "query": tsquery,
+        "exact": folded,
+        "limit": limit,
+        "offset": offset,
+        "headline_options": HEADLINE_OPTIONS,
+    }
+    rows = db.session.execute(text(PAGE.format(matches=matches)), params).mappings().all()
+
+    total = rows[0]["total"]
+    data = [
+        {key: row[key] for key in ("type", "id", "title", "subtitle", "rank", "highlight")}
+        for row in rows
+        if row["id"] is not None
+    ]
+    return {"data": data, "total": total, "limit": limit, "offset": offset}
