@@ -29,12 +29,15 @@ SEARCH_TYPES = ("candidate", "job", "client")
 
 # Each type's matches with their score; the CASE gives the tier and ts_rank, with
 # normalization 32 (rank / (rank + 1), below 1), orders rows within a tier.
-# :query is the tsquery and :exact the folded query text.
+# :query is the tsquery and :exact the folded query text. An exact name or email
+# is also a match within names and emails, so the costlier folding comparison
+# runs only for rows that pass the cheaper name check.
 CANDIDATE_MATCHES = """
 SELECT 'candidate' AS type, 0 AS type_order, id, first_name || ' ' || last_name AS sort_title,
-       CASE WHEN search_fold(first_name || ' ' || last_name) = :exact
-                 OR search_fold(email) = :exact THEN 3
-            WHEN ts_filter(search_vector, '{a}') @@ CAST(:query AS tsquery) THEN 2
+       CASE WHEN ts_filter(search_vector, '{a}') @@ CAST(:query AS tsquery) THEN
+                CASE WHEN search_fold(first_name || ' ' || last_name) = :exact
+                          OR search_fold(email) = :exact THEN 3
+                     ELSE 2 END
             WHEN ts_filter(search_vector, '{a,b}') @@ CAST(:query AS tsquery) THEN 1
             ELSE 0 END
        + ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
@@ -55,8 +58,8 @@ WHERE search_vector @@ CAST(:query AS tsquery)
 # Clients have no title, so they skip tier 1.
 CLIENT_MATCHES = """
 SELECT 'client' AS type, 2 AS type_order, id, name AS sort_title,
-       CASE WHEN search_fold(name) = :exact THEN 3
-            WHEN ts_filter(search_vector, '{a}') @@ CAST(:query AS tsquery) THEN 2
+       CASE WHEN ts_filter(search_vector, '{a}') @@ CAST(:query AS tsquery) THEN
+                CASE WHEN search_fold(name) = :exact THEN 3 ELSE 2 END
             ELSE 0 END
        + ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
 FROM clients

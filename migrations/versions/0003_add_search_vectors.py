@@ -18,8 +18,9 @@ server offers that extension. Without it they are plain copies of ``simple`` and
 lost. To gain it after installing the extension, downgrade to 0002 and upgrade
 again.
 
-Vector weights drive ranking: A is names and emails, B is titles, C is the other
-short fields and D is job descriptions.
+Vector weights drive ranking and stemming: A is names and emails, B is titles
+(stemmed and unstemmed), C is the other short fields (unstemmed) and D is job
+descriptions and client industries (stemmed).
 """
 
 import logging
@@ -42,7 +43,7 @@ WORD_TOKENS = "asciiword, asciihword, hword_asciipart, word, hword, hword_part"
 # Functions are created with SET search_path FROM CURRENT: generated columns and
 # triggers run them under whatever search_path a session has (pg_restore uses an
 # empty one), and their bodies must still find the configurations and tables.
-FUNCTIONS = """
+FUNCTIONS = r"""
 CREATE FUNCTION search_document(config regconfig, value text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
     -- Dots and at signs split emails and names such as node.js into words, the
@@ -71,8 +72,8 @@ $$;
 CREATE FUNCTION client_search_vector(name text, industry text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
     SELECT setweight(search_document('search_simple', name), 'A')
-        || setweight(search_document('search_english', industry)
-                || search_document('search_simple', industry), 'C')
+        || setweight(search_document('search_simple', industry), 'C')
+        || setweight(search_document('search_english', industry), 'D')
 $$;
 
 CREATE FUNCTION job_search_vector(
@@ -115,16 +116,28 @@ FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
 EXECUTE FUNCTION clients_refresh_job_search_vectors();
 
 -- Query-side helpers, used by app/services/search_query.py with bound parameters.
+CREATE FUNCTION search_label(query tsquery, is_prefix boolean, weights text) RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
+    -- Appends the prefix flag and weight labels to every lexeme. The text edited is
+    -- the tsquery's own output, where each lexeme is quoted with '' for a quote, so
+    -- user input cannot add operators. The colon is concatenated to keep SQLAlchemy
+    -- from reading a bind parameter.
+    SELECT CASE WHEN NOT is_prefix AND weights = '' THEN query
+        ELSE regexp_replace(query::text, '(''(?:[^'']|'''')*'')',
+            '\1' || ':' || CASE WHEN is_prefix THEN '*' ELSE '' END || weights, 'g')::tsquery
+    END
+$$;
+
 CREATE FUNCTION search_word_query(word text, is_prefix boolean) RETURNS tsquery
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
-    -- Both configurations, so a word matches a name unstemmed and prose stemmed.
+    -- A word matches names unstemmed and prose stemmed. The stemmed lexemes are
+    -- limited to weights B (titles) and D (descriptions, industries), the fields
+    -- indexed with stemming, so that "hoppers" does not find a person named Hopper.
     -- A word that English drops as a stop word is dropped from both, so a query of
-    -- only stop words has nothing to search. The prefix flag is appended to text
-    -- that plainto_tsquery produced and quoted, never to user input.
+    -- only stop words has nothing to search.
     SELECT CASE
         WHEN numnode(english) = 0 THEN ''::tsquery
-        WHEN is_prefix THEN (simple::text || ':*')::tsquery || (english::text || ':*')::tsquery
-        ELSE simple || english
+        ELSE search_label(simple, is_prefix, '') || search_label(english, is_prefix, 'BD')
     END
     FROM (SELECT plainto_tsquery('search_simple', translate(word, '@.', '  ')) AS simple,
                  plainto_tsquery('search_english', translate(word, '@.', '  ')) AS english) AS q
@@ -132,7 +145,10 @@ $$;
 
 CREATE FUNCTION search_phrase_query(phrase text) RETURNS tsquery
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
-    SELECT CASE WHEN numnode(english) = 0 THEN ''::tsquery ELSE simple || english END
+    SELECT CASE
+        WHEN numnode(english) = 0 THEN ''::tsquery
+        ELSE simple || search_label(english, false, 'BD')
+    END
     FROM (SELECT phraseto_tsquery('search_simple', translate(phrase, '@.', '  ')) AS simple,
                  phraseto_tsquery('search_english', translate(phrase, '@.', '  ')) AS english) AS q
 $$;
@@ -160,6 +176,7 @@ DROP FUNCTION IF EXISTS clients_refresh_job_search_vectors();
 DROP FUNCTION IF EXISTS jobs_set_search_vector();
 DROP FUNCTION IF EXISTS search_phrase_query(text);
 DROP FUNCTION IF EXISTS search_word_query(text, boolean);
+DROP FUNCTION IF EXISTS search_label(tsquery, boolean, text);
 DROP FUNCTION IF EXISTS search_fold(text);
 DROP FUNCTION IF EXISTS job_search_vector(text, text, text, text);
 DROP FUNCTION IF EXISTS client_search_vector(text, text);
