@@ -3,11 +3,11 @@
     .venv/bin/python -m bench.search [--seconds 10] [--clients 8] [--database ats_bench]
 
 Loads the large seed into the scratch database, or reuses it, and serves the app
-with gunicorn's gevent worker. For one-word, two-word and prefix queries (some
-taken from the data, some from the seed's vocabulary) it measures the endpoint
-with concurrent keep-alive clients, then the naive alternative in the same run:
-an ``ILIKE '%word%'`` scan of the same fields through psycopg2, without HTTP,
-returning the same page of 10 and total. Each query's SQL is run once under
+with gunicorn's gevent worker. The queries are one-word, two-word and prefix
+queries, some taken from the data and some from the seed's vocabulary. Each is
+measured through the endpoint with concurrent keep-alive clients, then the naive
+way in the same run: an ``ILIKE '%word%'`` scan of the same fields through
+psycopg2, without HTTP, returning the same page of 10 and total. Each query's SQL is run once under
 EXPLAIN ANALYZE to show which indexes serve it. The report goes to
 bench/results/<date>-search.md and to standard output. See bench/README.md.
 """

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from app.extensions import db
+from config import TestConfig
 
 
 @pytest.fixture
@@ -581,3 +582,25 @@ def test_search_query_can_use_the_gin_index(app, table):
         db.session.remove()
 
     assert f"ix_{table}_search_vector" in plan_text
+
+
+def test_search_total_stops_at_the_ranking_cap(app, make_candidate, search):
+    for number in range(4):
+        make_candidate(firstName="Capped", lastName=f"Person{number}", email=None)
+    app.config["SEARCH_MAX_RANKED_MATCHES"] = 3
+    try:
+        status, body = search("capped")
+    finally:
+        app.config["SEARCH_MAX_RANKED_MATCHES"] = TestConfig.SEARCH_MAX_RANKED_MATCHES
+
+    assert status == 200
+    assert body["total"] == 3
+    assert body["totalCapped"] is True
+    assert len(body["data"]) == 3
+
+
+def test_search_total_below_the_cap_is_exact(records, search):
+    status, body = search("grace")
+
+    assert status == 200
+    assert body["totalCapped"] is False

@@ -63,6 +63,15 @@ class SearchResultSchema(ApiSchema):
 
 class SearchPageSchema(ApiSchema):
     data = ma.fields.List(ma.fields.Nested(SearchResultSchema), required=True)
-    total = ma.fields.Integer(required=True, metadata={"description": "Matches in all."})
+    total = ma.fields.Integer(
+        required=True, metadata={"description": "Matches in all, up to the ranking cap."}
+    )
+    total_capped = ma.fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True when a type reached the ranking cap: there are more matches "
+            "than total, and only the first ones found were ranked."
+        },
+    )
     limit = ma.fields.Integer(required=True)
     offset = ma.fields.Integer(required=True)

@@ -12,8 +12,15 @@ request. The score of a result is its tier plus ``ts_rank`` scaled into [0, 1):
 
 Ties are broken by title, then type, then id, so that the order is the same on
 every request.
+
+Ranking reads every ranked row's vector from the table, so its cost grows with the
+number of matches: a word like "engineer" matches about 80,000 rows of the large
+seed and took over a second to rank in full. Each type therefore ranks at most
+SEARCH_MAX_RANKED_MATCHES matches, the first ones the index scan returns, and
+``total_capped`` tells the caller that ``total`` stopped counting there.
 """
 
+from flask import current_app
 from sqlalchemy import text
 
 from app.extensions import db
@@ -27,11 +34,11 @@ from app.services.search_query import (
 
 SEARCH_TYPES = ("candidate", "job", "client")
 
-# Each type's matches with their score; the CASE gives the tier and ts_rank, with
-# normalization 32 (rank / (rank + 1), below 1), orders rows within a tier.
+# Each type's matches with their score. The CASE gives the tier, and ts_rank with
+# normalization 32 (rank / (rank + 1), below 1) orders rows within a tier.
 # :query is the tsquery and :exact the folded query text. An exact name or email
-# is also a match within names and emails, so the costlier folding comparison
-# runs only for rows that pass the cheaper name check.
+# always matches within names and emails too, so the costlier folding comparison
+# runs only for rows that pass that check.
 CANDIDATE_MATCHES = """
 SELECT 'candidate' AS type, 0 AS type_order, id, first_name || ' ' || last_name AS sort_title,
        CASE WHEN ts_filter(search_vector, '{a}') @@ CAST(:query AS tsquery) THEN
@@ -68,21 +75,27 @@ WHERE search_vector @@ CAST(:query AS tsquery)
 
 MATCHES = {"candidate": CANDIDATE_MATCHES, "job": JOB_MATCHES, "client": CLIENT_MATCHES}
 
-# The page is ranked from every match, then only its rows are joined to their
+# The page is ranked from the matches, then only its rows are joined to their
 # tables for display and highlighted, because ts_headline is the costly step.
 # The count comes from a one-row subquery, so an offset past the end still
 # returns the total.
 PAGE = """
-WITH matches AS ({matches}),
+WITH {typed_matches},
+matches AS ({capped_matches}),
+counts AS (SELECT type, count(*) AS matched FROM matches GROUP BY type),
 page AS (
     SELECT * FROM matches
     ORDER BY rank DESC, sort_title, type_order, id
     LIMIT :limit OFFSET :offset
 )
-SELECT totals.total, page.type, page.id, page.rank, shown.title, shown.subtitle,
+SELECT totals.total, totals.capped, page.type, page.id, page.rank, shown.title, shown.subtitle,
        ts_headline('search_english', shown.document, CAST(:query AS tsquery), :headline_options)
            AS highlight
-FROM (SELECT count(*) AS total FROM matches) AS totals
+FROM (
+    SELECT coalesce(sum(matched), 0) AS total, coalesce(bool_or(matched >= :max_ranked), false)
+        AS capped
+    FROM counts
+) AS totals
 LEFT JOIN page ON true
 LEFT JOIN candidates AS c ON page.type = 'candidate' AND c.id = page.id
 LEFT JOIN jobs AS j ON page.type = 'job' AND j.id = page.id
@@ -181,22 +194,41 @@ def search(query, *, types=None, limit, offset):
 
     tsquery, folded = build_tsquery(query)
     if tsquery is None:
-        return {"data": [], "total": 0, "limit": limit, "offset": offset}
+        return {"data": [], "total": 0, "total_capped": False, "limit": limit, "offset": offset}
 
-    matches = " UNION ALL ".join(MATCHES[name] for name in types)
+    # MATERIALIZED: with the LIMIT pushed into the scan, the planner expects a
+    # sequential scan to find enough rows early and skips the GIN index. A CTE is
+    # planned for all its rows but still read lazily, so the LIMIT stops it early.
+    # TODO: rank name matches from an index of their own, so that a broad query
+    # cannot push an exact name past the cap.
+    typed_matches = ",\n".join(
+        f"{name}_matches AS MATERIALIZED ({MATCHES[name]})" for name in types
+    )
+    capped_matches = " UNION ALL ".join(
+        f"(SELECT * FROM {name}_matches LIMIT :max_ranked)" for name in types
+    )
+    statement = text(PAGE.format(typed_matches=typed_matches, capped_matches=capped_matches))
     params = {
         "query": tsquery,
         "exact": folded,
         "limit": limit,
         "offset": offset,
         "headline_options": HEADLINE_OPTIONS,
+        "max_ranked": current_app.config["SEARCH_MAX_RANKED_MATCHES"],
     }
-    rows = db.session.execute(text(PAGE.format(matches=matches)), params).mappings().all()
+    rows = db.session.execute(statement, params).mappings().all()
 
     total = rows[0]["total"]
+    total_capped = rows[0]["capped"]
     data = [
         {key: row[key] for key in ("type", "id", "title", "subtitle", "rank", "highlight")}
         for row in rows
         if row["id"] is not None
     ]
-    return {"data": data, "total": total, "limit": limit, "offset": offset}
+    return {
+        "data": data,
+        "total": total,
+        "total_capped": total_capped,
+        "limit": limit,
+        "offset": offset,
+    }
