@@ -80,7 +80,7 @@ def pick_queries(database):
         "two words, a full name": f"{first_name} {last_name}".lower(),
         "two words, title words": "senior engineer",
         "two words, skill and place": "python london",
-        "prefix, a name": last_name[:4].lower(),
+        "prefix, a name": last_name[:3].lower(),
         "prefix, a skill": "jav",
         "prefix, second word": f"{first_name} {last_name[:3]}".lower(),
     }
