@@ -332,6 +332,16 @@ def test_search_name_before_title_before_rest(records, found):
     assert results[2:] == [("candidate", "Grace Hopperton"), ("job", "Engineering Manager")]
 
 
+def test_search_whole_word_first_while_typing(make_candidate, found):
+    # By title alone, Amy Toddington would come first.
+    make_candidate(firstName="Amy", lastName="Toddington", email=None)
+    make_candidate(firstName="Zed", lastName="Todd", email=None)
+
+    results = found("todd")
+
+    assert results == [("candidate", "Zed Todd"), ("candidate", "Amy Toddington")]
+
+
 def test_search_exact_client_name_comes_first(records, found):
     results = found("hopper labs")
 

@@ -6,8 +6,8 @@ from app.schemas.base import ApiSchema
 from app.services.search_query import MAX_QUERY_LENGTH
 
 MAX_SEARCH_LIMIT = 50
-# Ranking reads every match whatever the offset; a search box has no use for
-# deep pages, and the cap keeps a scripted walk from ranking the same set forever.
+# Every page ranks the same set of matches, so a deep offset saves nothing. A
+# search box has no use for deep pages, and the cap stops scripts from walking them.
 MAX_SEARCH_OFFSET = 1000
 
 

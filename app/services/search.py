@@ -2,7 +2,7 @@
 
 Every match comes from a GIN index on a ``search_vector`` column that the database
 maintains (see migration 0003), so a new or changed row is found by the next
-request. The score of a result is its tier plus ``ts_rank`` scaled into [0, 1):
+request. A result's score is its tier plus a fraction below 1 (see CANDIDATE_MATCHES):
 
 - 3: the whole query equals a candidate's or client's name or a candidate's email
   (ignoring case, spacing and, where the server has unaccent, accents);
@@ -20,6 +20,8 @@ SEARCH_MAX_RANKED_MATCHES matches, the first ones the index scan returns, and
 ``total_capped`` tells the caller that ``total`` stopped counting there.
 """
 
+from dataclasses import replace
+
 from flask import current_app
 from sqlalchemy import text
 
@@ -34,9 +36,11 @@ from app.services.search_query import (
 
 SEARCH_TYPES = ("candidate", "job", "client")
 
-# Each type's matches with their score. The CASE gives the tier, and ts_rank with
-# normalization 32 (rank / (rank + 1), below 1) orders rows within a tier.
-# :query is the tsquery and :exact the folded query text. An exact name or email
+# Each type's matches with their score. The first CASE gives the tier. Within a
+# tier, rows that match the word being typed as a whole word come first (so
+# "todd" puts Todd before Toddington), then ts_rank orders them; normalization
+# 32 maps it to rank / (rank + 1), below 1. :query is the tsquery, :whole_words
+# the same without the prefix flag and :exact the folded query text. An exact name or email
 # always matches within names and emails too, so the costlier folding comparison
 # runs only for rows that pass that check.
 CANDIDATE_MATCHES = """
@@ -47,7 +51,8 @@ SELECT 'candidate' AS type, 0 AS type_order, id, first_name || ' ' || last_name 
                      ELSE 2 END
             WHEN ts_filter(search_vector, '{a,b}') @@ CAST(:query AS tsquery) THEN 1
             ELSE 0 END
-       + ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
+       + CASE WHEN search_vector @@ CAST(:whole_words AS tsquery) THEN 0.5 ELSE 0 END
+       + 0.5 * ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
 FROM candidates
 WHERE search_vector @@ CAST(:query AS tsquery)
 """
@@ -57,7 +62,8 @@ JOB_MATCHES = """
 SELECT 'job' AS type, 1 AS type_order, id, title AS sort_title,
        CASE WHEN ts_filter(search_vector, '{b}') @@ CAST(:query AS tsquery) THEN 1
             ELSE 0 END
-       + ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
+       + CASE WHEN search_vector @@ CAST(:whole_words AS tsquery) THEN 0.5 ELSE 0 END
+       + 0.5 * ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
 FROM jobs
 WHERE search_vector @@ CAST(:query AS tsquery)
 """
@@ -68,7 +74,8 @@ SELECT 'client' AS type, 2 AS type_order, id, name AS sort_title,
        CASE WHEN ts_filter(search_vector, '{a}') @@ CAST(:query AS tsquery) THEN
                 CASE WHEN search_fold(name) = :exact THEN 3 ELSE 2 END
             ELSE 0 END
-       + ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
+       + CASE WHEN search_vector @@ CAST(:whole_words AS tsquery) THEN 0.5 ELSE 0 END
+       + 0.5 * ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
 FROM clients
 WHERE search_vector @@ CAST(:query AS tsquery)
 """
@@ -169,22 +176,25 @@ def validate_query(query):
 
 
 def build_tsquery(query):
-    """Return ``(tsquery text, folded query)``, or ``(None, None)`` when nothing is searchable.
+    """Return ``{query, whole_words, exact}`` parameters, or None when nothing is searchable.
 
-    Nothing is searchable when the terms have no lexemes (punctuation, emoji, stop
-    words) or only exclude words, because a query of only exclusions would have to
-    read every row.
+    ``whole_words`` is the tsquery without the prefix on the last word. Nothing is
+    searchable when the terms have no lexemes (punctuation, emoji, stop words) or
+    only exclude words, because a query of only exclusions would have to read
+    every row.
     """
     terms = parse_terms(query)
     expression, params = tsquery_expression(terms)
+    whole_words, _ = tsquery_expression([replace(term, prefix=False) for term in terms])
     statement = text(
-        f"SELECT q::text, numnode(q), querytree(q), search_fold(:text) "
+        f"SELECT q::text, numnode(q), querytree(q), ({whole_words})::text, search_fold(:text) "
         f"FROM (SELECT {expression} AS q) AS built"
     )
-    tsquery, nodes, tree, folded = db.session.execute(statement, {**params, "text": query}).one()
+    row = db.session.execute(statement, {**params, "text": query}).one()
+    tsquery, nodes, tree, whole_tsquery, folded = row
     if nodes == 0 or tree == "T":
-        return None, None
-    return tsquery, folded
+        return None
+    return {"query": tsquery, "whole_words": whole_tsquery, "exact": folded}
 
 
 def search(query, *, types=None, limit, offset):
@@ -192,8 +202,8 @@ def search(query, *, types=None, limit, offset):
     query = validate_query(query)
     types = parse_types(types)
 
-    tsquery, folded = build_tsquery(query)
-    if tsquery is None:
+    query_params = build_tsquery(query)
+    if query_params is None:
         return {"data": [], "total": 0, "total_capped": False, "limit": limit, "offset": offset}
 
     # MATERIALIZED: with the LIMIT pushed into the scan, the planner expects a
@@ -209,8 +219,7 @@ def search(query, *, types=None, limit, offset):
     )
     statement = text(PAGE.format(typed_matches=typed_matches, capped_matches=capped_matches))
     params = {
-        "query": tsquery,
-        "exact": folded,
+        **query_params,
         "limit": limit,
         "offset": offset,
         "headline_options": HEADLINE_OPTIONS,

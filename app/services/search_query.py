@@ -14,7 +14,7 @@ migration creates).
 import re
 from dataclasses import dataclass, replace
 
-# A search box holds a few words. The limit keeps the tsquery small, and longer
+# A search box takes a few words. The limit keeps the tsquery small, and longer
 # input is rejected rather than silently cut.
 MAX_QUERY_LENGTH = 200
 
