@@ -69,7 +69,7 @@ class SearchPageSchema(ApiSchema):
     total_capped = ma.fields.Boolean(
         required=True,
         metadata={
-            "description": "True when a type reached the ranking cap: there are more matches "
+            "description": "True when a type reached the ranking cap: there may be more matches "
             "than total, and only the first ones found were ranked."
         },
     )
