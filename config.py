@@ -96,6 +96,12 @@ class Config:
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
 
+    # Search
+    # Matches ranked per type (candidates, jobs, clients) for one search. Ranking
+    # reads each ranked row, so this bounds a broad query's cost; beyond it
+    # `total` stops counting and the best match may be missed.
+    SEARCH_MAX_RANKED_MATCHES = env_int("SEARCH_MAX_RANKED_MATCHES", 200)
+
     # Logging
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

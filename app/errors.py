@@ -45,6 +45,7 @@ DOMAIN_ERROR_STATUS = {
     domain.InvalidCursor: 400,
     domain.InvalidSort: 400,
     domain.UnknownSection: 400,
+    domain.InvalidSearch: 400,
 }
 
 # Seconds a client should wait before retrying when the database is unavailable.

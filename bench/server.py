@@ -37,28 +37,28 @@ def admin_url():
 
 
 class BenchDatabase:
-    """The scratch database (``ats_bench`` unless BENCH_DATABASE says otherwise), seeded large."""
+    """A scratch database (``ats_bench`` unless named otherwise), seeded large."""
 
     def __init__(self, url):
         self.url = url
         self.libpq_url = make_url(url).set(drivername="postgresql").render_as_string(False)
 
     @classmethod
-    def prepare(cls):
-        """Create, migrate and seed the scratch database unless it already holds the large seed."""
+    def prepare(cls, name=DATABASE_NAME):
+        """Create, migrate and seed database ``name`` unless it already contains the large seed."""
         admin = make_url(admin_url())
         connection = psycopg2.connect(admin.set(drivername="postgresql").render_as_string(False))
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,))
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
             if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         connection.close()
 
-        database = cls(admin.set(database=DATABASE_NAME).render_as_string(False))
+        database = cls(admin.set(database=name).render_as_string(False))
         database.flask("db", "upgrade")
         if database.count("candidates") != SIZES["large"].candidates:
-            print(f"Loading the large seed into {DATABASE_NAME} (a few minutes)...", flush=True)
+            print(f"Loading the large seed into {name} (a few minutes)...", flush=True)
             database.flask("seed", "--size", "large", "--reset", quiet=False)
         database.flask(
             "users",

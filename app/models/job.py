@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Uuid,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -39,6 +40,9 @@ class Job(UUIDPrimaryKey, Timestamps, db.Model):
     status_rank: Mapped[int] = mapped_column(
         SmallInteger, Computed(rank_case("status", JOB_STATUSES), persisted=True)
     )
+    # Full-text search document, including the client's name, so it cannot be a
+    # generated column: triggers on jobs and clients keep it current (migration 0003).
+    search_vector: Mapped[str | None] = mapped_column(TSVECTOR, deferred=True)
 
     # Relations load only when a query requests them, so a forgotten eager load
     # raises in tests instead of issuing one query per row.
@@ -59,6 +63,7 @@ class Job(UUIDPrimaryKey, Timestamps, db.Model):
         Index("ix_jobs_title_id", "title", "id"),
         Index("ix_jobs_status_rank_id", "status_rank", "id"),
         Index("ix_jobs_client_id_status", "client_id", "status"),
+        Index("ix_jobs_search_vector", "search_vector", postgresql_using="gin"),
     )
 
     def __repr__(self):

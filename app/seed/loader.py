@@ -138,11 +138,13 @@ def load(connection, generator, report):
     driver_connection.autocommit = True
     try:
         with driver_connection.cursor() as cursor:
-            # SET LOCAL ended with the commit; the app's statement timeout would
-            # cancel a VACUUM of millions of rows.
+            # Outside the load's transaction, so its SET LOCAL no longer applies; at
+            # the large size the VACUUM can outlast the app's statement timeout.
+            # RESET returns to the connection's own timeout before the pool reuses it.
             cursor.execute("SET statement_timeout = 0")
             tables = sql.SQL(", ").join(map(sql.Identifier, SEEDED_TABLES))
             cursor.execute(sql.SQL("VACUUM (ANALYZE) {}").format(tables))
+            cursor.execute("RESET statement_timeout")
     finally:
         driver_connection.autocommit = False
     report(f"vacuumed and analyzed tables in {time.monotonic() - started:.1f}s")

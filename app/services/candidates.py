@@ -11,7 +11,7 @@ from app.services.cascade import delete_with_applications
 from app.services.lookup import fetch_one
 from app.services.pagination import Sorting, list_page
 from app.services.permissions import require_writer
-from app.services.rows import fetch_dict
+from app.services.rows import fetch_dict, read_columns
 from app.services.transaction import write_transaction
 from app.services.updates import apply_changes
 
@@ -47,7 +47,7 @@ def skill_keys(skills):
 
 def list_candidates(*, source=None, skill=None, **page):
     """Return a page of candidates. ``page`` contains the arguments of pagination.list_page."""
-    statement = select(*Candidate.__table__.c)
+    statement = select(*read_columns(Candidate))
     if source is not None:
         statement = statement.where(Candidate.source == source)
     if skill:
@@ -59,7 +59,7 @@ def list_candidates(*, source=None, skill=None, **page):
 
 def get_candidate(candidate_id):
     """Return the candidate as a dict."""
-    statement = select(*Candidate.__table__.c).where(Candidate.id == candidate_id)
+    statement = select(*read_columns(Candidate)).where(Candidate.id == candidate_id)
     return fetch_dict(statement, missing="Candidate not found.")
 
 

@@ -11,7 +11,7 @@ from app.services.cascade import delete_jobs, lock_jobs, require_cascade
 from app.services.lookup import fetch_one
 from app.services.pagination import Sorting, list_page
 from app.services.permissions import require_writer
-from app.services.rows import fetch_dict
+from app.services.rows import fetch_dict, read_columns
 from app.services.transaction import write_transaction
 from app.services.updates import apply_changes
 
@@ -39,7 +39,7 @@ def _read_query():
         .lateral("job_counts")
     )
     return (
-        select(*Client.__table__.c, counts.c.job_count, counts.c.open_job_count)
+        select(*read_columns(Client), counts.c.job_count, counts.c.open_job_count)
         .select_from(Client)
         .join(counts, true())
     )

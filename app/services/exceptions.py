@@ -67,3 +67,12 @@ class InvalidCursor(DomainError):
     """A pagination cursor that is malformed, tampered with, or made for another query."""
 
     code = "invalid_cursor"
+
+
+class InvalidSearch(DomainError):
+    """Search arguments that cannot be searched: missing or too long text, an unknown type."""
+
+    code = "invalid_search"
+
+    def __init__(self, field, message):
+        super().__init__(message, fields={field: [message]})

@@ -13,7 +13,7 @@ from app.services.exceptions import InvalidInput
 from app.services.lookup import fetch_one
 from app.services.pagination import Sorting, list_page
 from app.services.permissions import WRITER_ROLES, require_writer
-from app.services.rows import embedded, fetch_dict
+from app.services.rows import embedded, fetch_dict, read_columns
 from app.services.transaction import write_transaction
 from app.services.updates import apply_changes
 
@@ -49,7 +49,7 @@ def _read_query():
     )
     return (
         select(
-            *Job.__table__.c,
+            *read_columns(Job),
             *embedded("client", Client.id, Client.name),
             *embedded("owner", User.id, User.name),
             counts.c.candidate_count,

@@ -13,6 +13,15 @@ from app.services.exceptions import NotFound
 SEPARATOR = "__"
 
 
+def read_columns(model):
+    """Return the columns of ``model``'s table that reads select.
+
+    The search vector is left out: only search uses it, and for a job with a long
+    description it can be larger than the rest of the row.
+    """
+    return [column for column in model.__table__.c if column.key != "search_vector"]
+
+
 def embedded(prefix, *columns):
     """Label ``columns`` so that they land in the nested dict ``prefix`` of each row."""
     return [column.label(f"{prefix}{SEPARATOR}{column.key}") for column in columns]

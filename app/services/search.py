@@ -1,0 +1,243 @@
+"""Search over candidates, jobs and clients: one ranked list for the search box.
+
+Every match comes from a GIN index on a ``search_vector`` column that the database
+maintains (see migration 0003), so a new or changed row is found by the next
+request. A result's score is its tier plus a fraction below 1 (see CANDIDATE_MATCHES):
+
+- 3: the whole query equals a candidate's or client's name or a candidate's email
+  (ignoring case, spacing and, where the server has unaccent, accents);
+- 2: every word matches within names and emails;
+- 1: every word matches within names, emails and titles;
+- 0: any other match.
+
+Ties are broken by title, then type, then id, so that the order is the same on
+every request.
+
+Ranking reads every ranked row's vector from the table, so its cost grows with the
+number of matches: a word like "engineer" matches about 80,000 rows of the large
+seed and took over a second to rank in full. Each type therefore ranks at most
+SEARCH_MAX_RANKED_MATCHES matches, the first ones the index scan returns, and
+``total_capped`` tells the caller that ``total`` stopped counting there.
+"""
+
+from dataclasses import replace
+
+from flask import current_app
+from sqlalchemy import text
+
+from app.extensions import db
+from app.services.exceptions import InvalidSearch
+from app.services.search_query import (
+    MAX_QUERY_LENGTH,
+    clean_query,
+    parse_terms,
+    tsquery_expression,
+)
+
+SEARCH_TYPES = ("candidate", "job", "client")
+
+# Each type's matches with their score. The first CASE gives the tier. Within a
+# tier, rows that match the word being typed as a whole word come first (so
+# "todd" puts Todd before Toddington), then ts_rank orders them; normalization
+# 32 maps it to rank / (rank + 1), below 1. :query is the tsquery, :whole_words
+# the same without the prefix flag and :exact the folded query text. An exact name or email
+# always matches within names and emails too, so the costlier folding comparison
+# runs only for rows that pass that check.
+CANDIDATE_MATCHES = """
+SELECT 'candidate' AS type, 0 AS type_order, id, first_name || ' ' || last_name AS sort_title,
+       CASE WHEN ts_filter(search_vector, '{a}') @@ CAST(:query AS tsquery) THEN
+                CASE WHEN search_fold(first_name || ' ' || last_name) = :exact
+                          OR search_fold(email) = :exact THEN 3
+                     ELSE 2 END
+            WHEN ts_filter(search_vector, '{a,b}') @@ CAST(:query AS tsquery) THEN 1
+            ELSE 0 END
+       + CASE WHEN search_vector @@ CAST(:whole_words AS tsquery) THEN 0.5 ELSE 0 END
+       + 0.5 * ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
+FROM candidates
+WHERE search_vector @@ CAST(:query AS tsquery)
+"""
+
+# Jobs have no name, so their best tier is a title match.
+JOB_MATCHES = """
+SELECT 'job' AS type, 1 AS type_order, id, title AS sort_title,
+       CASE WHEN ts_filter(search_vector, '{b}') @@ CAST(:query AS tsquery) THEN 1
+            ELSE 0 END
+       + CASE WHEN search_vector @@ CAST(:whole_words AS tsquery) THEN 0.5 ELSE 0 END
+       + 0.5 * ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
+FROM jobs
+WHERE search_vector @@ CAST(:query AS tsquery)
+"""
+
+# Clients have no title, so they skip tier 1.
+CLIENT_MATCHES = """
+SELECT 'client' AS type, 2 AS type_order, id, name AS sort_title,
+       CASE WHEN ts_filter(search_vector, '{a}') @@ CAST(:query AS tsquery) THEN
+                CASE WHEN search_fold(name) = :exact THEN 3 ELSE 2 END
+            ELSE 0 END
+       + CASE WHEN search_vector @@ CAST(:whole_words AS tsquery) THEN 0.5 ELSE 0 END
+       + 0.5 * ts_rank(search_vector, CAST(:query AS tsquery), 32) AS rank
+FROM clients
+WHERE search_vector @@ CAST(:query AS tsquery)
+"""
+
+MATCHES = {"candidate": CANDIDATE_MATCHES, "job": JOB_MATCHES, "client": CLIENT_MATCHES}
+
+# The page is ranked from the matches, then only its rows are joined to their
+# tables for display and highlighted, because ts_headline is the costly step.
+# The count comes from a one-row subquery, so an offset past the end still
+# returns the total.
+PAGE = """
+WITH {typed_matches},
+matches AS ({capped_matches}),
+counts AS (SELECT type, count(*) AS matched FROM matches GROUP BY type),
+page AS (
+    SELECT * FROM matches
+    ORDER BY rank DESC, sort_title, type_order, id
+    LIMIT :limit OFFSET :offset
+)
+SELECT totals.total, totals.capped, page.type, page.id, page.rank, shown.title, shown.subtitle,
+       ts_headline('search_english', shown.document, CAST(:query AS tsquery), :headline_options)
+           AS highlight
+FROM (
+    SELECT coalesce(sum(matched), 0) AS total, coalesce(bool_or(matched >= :max_ranked), false)
+        AS capped
+    FROM counts
+) AS totals
+LEFT JOIN page ON true
+LEFT JOIN candidates AS c ON page.type = 'candidate' AND c.id = page.id
+LEFT JOIN jobs AS j ON page.type = 'job' AND j.id = page.id
+LEFT JOIN clients AS job_client ON job_client.id = j.client_id
+LEFT JOIN clients AS cl ON page.type = 'client' AND cl.id = page.id
+LEFT JOIN LATERAL (
+    SELECT title, subtitle,
+           -- The stored text is HTML-escaped before ts_headline adds its <mark>
+           -- tags, so the highlight is safe to insert as HTML.
+           replace(replace(replace(
+               concat_ws(' · ', VARIADIC ARRAY[title, subtitle] || details), '&', '&amp;'),
+               '<', '&lt;'), '>', '&gt;') AS document
+    FROM (
+        SELECT
+            CASE page.type
+                WHEN 'candidate' THEN c.first_name || ' ' || c.last_name
+                WHEN 'job' THEN j.title
+                ELSE cl.name
+            END AS title,
+            CASE page.type
+                WHEN 'candidate' THEN concat_ws(' at ', nullif(c.current_title, ''),
+                                                nullif(c.current_company, ''))
+                WHEN 'job' THEN job_client.name
+                ELSE cl.industry
+            END AS subtitle,
+            CASE page.type
+                WHEN 'candidate' THEN ARRAY[c.email, c.location,
+                                            array_to_string(c.skills, ', ')]
+                WHEN 'job' THEN ARRAY[j.location, j.description]
+                ELSE ARRAY[]::text[]
+            END AS details
+    ) AS fields
+) AS shown ON page.id IS NOT NULL
+ORDER BY page.rank DESC, page.sort_title, page.type_order, page.id
+"""
+
+# Up to three fragments of about a dozen words, so a job's long description
+# yields a short snippet around the matches.
+HEADLINE_OPTIONS = (
+    "StartSel=<mark>, StopSel=</mark>, MaxFragments=3, MaxWords=15, MinWords=5, "
+    'FragmentDelimiter=" … "'
+)
+
+
+def parse_types(raw):
+    """Return the requested types from a comma-separated list; all three when absent."""
+    if raw is None:
+        return list(SEARCH_TYPES)
+    types = []
+    for name in raw.split(","):
+        name = name.strip()
+        if name not in SEARCH_TYPES:
+            raise InvalidSearch(
+                "type",
+                f"Unknown type {name!r}; use candidate, job or client, comma-separated.",
+            )
+        if name not in types:
+            types.append(name)
+    return types
+
+
+def validate_query(query):
+    """Return the query without NUL characters, or raise InvalidSearch."""
+    if query is None or not query.strip():
+        raise InvalidSearch("q", "Missing search text: pass it as q.")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InvalidSearch(
+            "q", f"The search text is longer than the maximum of {MAX_QUERY_LENGTH} characters."
+        )
+    return clean_query(query)
+
+
+def build_tsquery(query):
+    """Return ``{query, whole_words, exact}`` parameters, or None when nothing is searchable.
+
+    ``whole_words`` is the tsquery without the prefix on the last word. Nothing is
+    searchable when the terms have no lexemes (punctuation, emoji, stop words) or
+    only exclude words, because a query of only exclusions would have to read
+    every row.
+    """
+    terms = parse_terms(query)
+    expression, params = tsquery_expression(terms)
+    whole_words, _ = tsquery_expression([replace(term, prefix=False) for term in terms])
+    statement = text(
+        f"SELECT q::text, numnode(q), querytree(q), ({whole_words})::text, search_fold(:text) "
+        f"FROM (SELECT {expression} AS q) AS built"
+    )
+    row = db.session.execute(statement, {**params, "text": query}).one()
+    tsquery, nodes, tree, whole_tsquery, folded = row
+    if nodes == 0 or tree == "T":
+        return None
+    return {"query": tsquery, "whole_words": whole_tsquery, "exact": folded}
+
+
+def search(query, *, types=None, limit, offset):
+    """Return ``{data, total, limit, offset}``: a page of ranked matches of ``query``."""
+    query = validate_query(query)
+    types = parse_types(types)
+
+    query_params = build_tsquery(query)
+    if query_params is None:
+        return {"data": [], "total": 0, "total_capped": False, "limit": limit, "offset": offset}
+
+    # MATERIALIZED: with the LIMIT pushed into the scan, the planner expects a
+    # sequential scan to find enough rows early and skips the GIN index. A CTE is
+    # planned for all its rows but still read lazily, so the LIMIT stops it early.
+    # TODO: rank name matches from an index of their own, so that a broad query
+    # cannot push an exact name past the cap.
+    typed_matches = ",\n".join(
+        f"{name}_matches AS MATERIALIZED ({MATCHES[name]})" for name in types
+    )
+    capped_matches = " UNION ALL ".join(
+        f"(SELECT * FROM {name}_matches LIMIT :max_ranked)" for name in types
+    )
+    statement = text(PAGE.format(typed_matches=typed_matches, capped_matches=capped_matches))
+    params = {
+        **query_params,
+        "limit": limit,
+        "offset": offset,
+        "headline_options": HEADLINE_OPTIONS,
+        "max_ranked": current_app.config["SEARCH_MAX_RANKED_MATCHES"],
+    }
+    rows = db.session.execute(statement, params).mappings().all()
+
+    total = rows[0]["total"]
+    total_capped = rows[0]["capped"]
+    data = [
+        {key: row[key] for key in ("type", "id", "title", "subtitle", "rank", "highlight")}
+        for row in rows
+        if row["id"] is not None
+    ]
+    return {
+        "data": data,
+        "total": total,
+        "total_capped": total_capped,
+        "limit": limit,
+        "offset": offset,
+    }

@@ -1,0 +1,76 @@
+"""Parse the search box's web-search syntax into a PostgreSQL tsquery expression.
+
+The syntax: words separated by spaces must all match, ``"quoted words"`` must
+match as a phrase, and a leading ``-`` excludes a word or phrase. The last word
+matches as a prefix while it is being typed, that is unless the input ends with
+a space.
+
+User text never becomes SQL or tsquery syntax: each term is a bound parameter,
+turned into lexemes by PostgreSQL's own plainto_tsquery and phraseto_tsquery
+(inside the search_word_query and search_phrase_query functions that the
+migration creates).
+"""
+
+import re
+from dataclasses import dataclass, replace
+
+# A search box takes a few words. The limit keeps the tsquery small, and longer
+# input is rejected rather than silently cut.
+MAX_QUERY_LENGTH = 200
+
+# An optional minus, then either a quoted phrase (its closing quote may be missing
+# while the user types) or a run of non-space characters.
+TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word or phrase of a query."""
+
+    text: str
+    phrase: bool = False
+    negated: bool = False
+    prefix: bool = False
+
+
+def clean_query(query):
+    """Return ``query`` without NUL characters, which PostgreSQL text cannot contain."""
+    return query.replace("\x00", " ")
+
+
+def parse_terms(query):
+    """Split a cleaned query into terms; the last plain word becomes a prefix."""
+    terms = []
+    for match in TOKEN.finditer(query):
+        minus, phrase, word = match.groups()
+        if word is not None:
+            negated = word.startswith("-") and len(word) > 1
+            terms.append(Term(word[1:] if negated else word, negated=negated))
+        elif phrase.strip():
+            terms.append(Term(phrase, phrase=True, negated=bool(minus)))
+
+    typing = bool(query) and not query[-1].isspace()
+    if typing and terms and not terms[-1].phrase and not terms[-1].negated:
+        terms[-1] = replace(terms[-1], prefix=True)
+    return terms
+
+
+def tsquery_expression(terms):
+    """Return ``(sql, params)``: a tsquery expression that ANDs ``terms``.
+
+    Terms that have no lexemes (punctuation, English stop words) become empty
+    queries, which ``&&`` ignores, so the result may be an empty tsquery.
+    """
+    parts = []
+    params = {}
+    for index, term in enumerate(terms):
+        name = f"term_{index}"
+        params[name] = term.text
+        if term.phrase:
+            part = f"search_phrase_query(:{name})"
+        else:
+            part = f"search_word_query(:{name}, {'true' if term.prefix else 'false'})"
+        if term.negated:
+            part = f"!!{part}"
+        parts.append(part)
+    return " && ".join(parts) or "''::tsquery", params

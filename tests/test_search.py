@@ -1,0 +1,615 @@
+"""GET /api/search over a small hand-made set whose best matches are known."""
+
+import pytest
+from sqlalchemy import text
+
+from app.extensions import db
+from config import TestConfig
+
+
+@pytest.fixture
+def has_unaccent(app):
+    """Whether the test server has the unaccent extension (the embedded one does not)."""
+    with app.app_context():
+        installed = db.session.scalar(
+            text("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'unaccent')")
+        )
+        db.session.remove()
+    return installed
+
+
+@pytest.fixture
+def search(client, auth):
+    """Return a function that searches and returns ``(status, JSON body)``."""
+
+    def run(q=None, **args):
+        if q is not None:
+            args["q"] = q
+        response = client.get("/api/search", query_string=args, headers=auth)
+        return response.status_code, response.get_json()
+
+    return run
+
+
+@pytest.fixture
+def found(search):
+    """Return a function that searches and returns the ``(type, title)`` of each result."""
+
+    def run(q, **args):
+        status, body = search(q, **args)
+        assert status == 200, body
+        return [(item["type"], item["title"]) for item in body["data"]]
+
+    return run
+
+
+@pytest.fixture
+def records(make_client_record, make_job, make_candidate):
+    """Three clients, three jobs and five candidates, returned by name."""
+    acme = make_client_record(name="Acme Robotics", industry="Manufacturing")
+    globex = make_client_record(name="Globex", industry="Software Engineering")
+    hopper_labs = make_client_record(name="Hopper Labs", industry="Research")
+    return {
+        "acme": acme,
+        "globex": globex,
+        "hopper_labs": hopper_labs,
+        "java_job": make_job(
+            title="Senior Java Developer",
+            clientId=acme["id"],
+            description="Maintain the warehouse robots' control software in Java and SQL.",
+            location="Berlin",
+        ),
+        "data_job": make_job(
+            title="Data Engineer",
+            clientId=globex["id"],
+            description="Pipelines in Python. Engineers who enjoy running experiments.",
+        ),
+        "manager_job": make_job(
+            title="Engineering Manager",
+            clientId=hopper_labs["id"],
+            description="Lead a team of eight.",
+        ),
+        "jose": make_candidate(
+            firstName="José",
+            lastName="Núñez",
+            email="jose.nunez@example.com",
+            currentTitle="Backend Developer",
+            currentCompany="Globex",
+            skills=["Java", "PostgreSQL"],
+            location="Madrid",
+        ),
+        "grace": make_candidate(
+            firstName="Grace",
+            lastName="Hopper",
+            email="grace@navy.example",
+            currentTitle="Rear Admiral",
+            skills=["COBOL"],
+        ),
+        "graceful": make_candidate(
+            firstName="Grace",
+            lastName="Hopperton",
+            email="g.hopperton@example.com",
+            currentTitle="Hopper Operator",
+        ),
+        "ada": make_candidate(
+            firstName="Ada",
+            lastName="Lovelace",
+            email="ada@example.com",
+            currentTitle="Engineering Lead",
+            currentCompany="Analytical Engines",
+            skills=["Mathematics"],
+        ),
+        "javier": make_candidate(
+            firstName="Javier",
+            lastName="Ortega",
+            email="javier@example.com",
+            currentTitle="Designer",
+        ),
+    }
+
+
+# Arguments
+
+
+def test_search_missing_q_is_400(search):
+    status, body = search()
+
+    assert status == 400
+    assert body["error"]["code"] == "invalid_search"
+    assert "q" in body["error"]["fields"]
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n"])
+def test_search_blank_q_is_400(search, blank):
+    status, body = search(blank)
+
+    assert status == 400
+    assert body["error"]["code"] == "invalid_search"
+
+
+def test_search_q_over_limit_is_400(search):
+    status, body = search("a" * 201)
+
+    assert status == 400
+    assert body["error"]["fields"]["q"] == [
+        "The search text is longer than the maximum of 200 characters."
+    ]
+
+
+def test_search_q_at_limit_is_accepted(search):
+    status, _ = search("a" * 200)
+
+    assert status == 200
+
+
+@pytest.mark.parametrize("types", ["person", "candidate,person", "candidate,", "Candidate"])
+def test_search_unknown_type_is_400(search, types):
+    status, body = search("grace", type=types)
+
+    assert status == 400
+    assert "type" in body["error"]["fields"]
+
+
+@pytest.mark.parametrize("limit", [0, 51, "ten"])
+def test_search_limit_out_of_range_is_rejected(search, limit):
+    status, body = search("grace", limit=limit)
+
+    assert status == 422
+    assert "limit" in body["error"]["fields"]
+
+
+def test_search_unknown_parameter_is_rejected(search):
+    status, body = search("grace", sort="name")
+
+    assert status == 422
+    assert "sort" in body["error"]["fields"]
+
+
+def test_search_requires_authentication(client):
+    response = client.get("/api/search?q=grace")
+
+    assert response.status_code == 401
+
+
+# Matching
+
+
+def test_search_finds_candidate_by_name(records, found):
+    results = found("lovelace")
+
+    assert results == [("candidate", "Ada Lovelace")]
+
+
+def test_search_finds_candidate_by_email(records, found):
+    results = found("grace@navy.example")
+
+    assert results == [("candidate", "Grace Hopper")]
+
+
+def test_search_finds_candidate_by_skill_company_and_location(records, found):
+    assert found("postgresql") == [("candidate", "José Núñez")]
+    assert found("analytical") == [("candidate", "Ada Lovelace")]
+    assert found("madrid") == [("candidate", "José Núñez")]
+
+
+def test_search_finds_job_by_description_location_and_client(records, found):
+    assert found("warehouse") == [("job", "Senior Java Developer")]
+    assert found("berlin") == [("job", "Senior Java Developer")]
+    assert ("job", "Data Engineer") in found("globex")
+
+
+def test_search_finds_client_by_industry(records, found):
+    results = found("manufacturing")
+
+    assert results == [("client", "Acme Robotics")]
+
+
+def test_search_last_word_matches_as_prefix(records, found):
+    results = found("jav")
+
+    assert ("candidate", "José Núñez") in results
+    assert ("candidate", "Javier Ortega") in results
+    assert ("job", "Senior Java Developer") in results
+
+
+def test_search_completed_word_is_not_a_prefix(records, found):
+    results = found("jav ")
+
+    assert results == []
+
+
+def test_search_earlier_words_are_not_prefixes(records, found):
+    results = found("jav developer")
+
+    assert results == []
+
+
+def test_search_requires_every_word(records, found):
+    results = found("grace cobol")
+
+    assert results == [("candidate", "Grace Hopper")]
+
+
+def test_search_quoted_phrase_keeps_word_order(records, found):
+    assert found('"java developer"') == [("job", "Senior Java Developer")]
+    assert found('"developer java"') == []
+
+
+def test_search_unclosed_phrase_still_searches(records, found):
+    results = found('"senior java')
+
+    assert results == [("job", "Senior Java Developer")]
+
+
+def test_search_minus_excludes_a_word(records, found):
+    results = found("grace -cobol")
+
+    assert results == [("candidate", "Grace Hopperton")]
+
+
+def test_search_minus_excludes_a_phrase(records, found):
+    results = found('java -"senior java"')
+
+    assert results == [("candidate", "José Núñez")]
+
+
+def test_search_only_exclusions_returns_nothing(records, search):
+    status, body = search("-java")
+
+    assert status == 200
+    assert body["data"] == []
+    assert body["total"] == 0
+
+
+def test_search_stems_prose_fields(records, found):
+    results = found("engineers managing")
+
+    assert results == [("job", "Engineering Manager")]
+
+
+def test_search_does_not_stem_names(records, found):
+    # "hoppers" stems to "hopper", which must not reach the name Hopper, only the
+    # stemmed title "Hopper Operator" and nothing unstemmed.
+    results = found("hoppers ")
+
+    assert results == [("candidate", "Grace Hopperton")]
+
+
+def test_search_ignores_case(records, found):
+    results = found("LOVELACE")
+
+    assert results == [("candidate", "Ada Lovelace")]
+
+
+def test_search_accent_folding_follows_unaccent(make_candidate, found, has_unaccent):
+    # Accents are ignored where the server has unaccent (the machine's PostgreSQL)
+    # and matter where it does not (the embedded one), so both servers run this.
+    make_candidate(firstName="Renée", lastName="Ångström", email=None)
+    expected = [("candidate", "Renée Ångström")] if has_unaccent else []
+
+    assert found("renee angstrom") == expected
+
+
+def test_search_accented_spelling_always_matches(make_candidate, found):
+    make_candidate(firstName="Renée", lastName="Ångström", email=None)
+
+    assert found("renée ångström") == [("candidate", "Renée Ångström")]
+
+
+def test_search_type_filter_limits_results(records, found):
+    assert found("globex", type="client") == [("client", "Globex")]
+    assert {kind for kind, _ in found("globex", type="candidate,job")} == {"candidate", "job"}
+
+
+# Ranking
+
+
+def test_search_exact_name_comes_first(records, found):
+    results = found("grace hopper")
+
+    assert results[0] == ("candidate", "Grace Hopper")
+
+
+def test_search_exact_email_comes_first(records, make_candidate, found):
+    make_candidate(firstName="Jose", lastName="Email", email="someone@example.com")
+
+    results = found("jose.nunez@example.com")
+
+    assert results[0] == ("candidate", "José Núñez")
+
+
+def test_search_name_before_title_before_rest(records, found):
+    # The trailing space ends the word, so "Hopperton" does not match as a prefix.
+    results = found("hopper ")
+
+    # Tier 2, a name word: the client Hopper Labs and Grace Hopper. Tier 1, a title
+    # word: the Hopper Operator. Tier 0: the job whose client is Hopper Labs.
+    assert set(results[:2]) == {("client", "Hopper Labs"), ("candidate", "Grace Hopper")}
+    assert results[2:] == [("candidate", "Grace Hopperton"), ("job", "Engineering Manager")]
+
+
+def test_search_whole_word_first_while_typing(make_candidate, found):
+    # By title alone, Amy Toddington would come first.
+    make_candidate(firstName="Amy", lastName="Toddington", email=None)
+    make_candidate(firstName="Zed", lastName="Todd", email=None)
+
+    results = found("todd")
+
+    assert results == [("candidate", "Zed Todd"), ("candidate", "Amy Toddington")]
+
+
+def test_search_exact_client_name_comes_first(records, found):
+    results = found("hopper labs")
+
+    assert results[0] == ("client", "Hopper Labs")
+
+
+def test_search_title_before_description(records, found):
+    results = found("engineering")
+
+    assert results.index(("job", "Engineering Manager")) < results.index(("job", "Data Engineer"))
+    assert results.index(("candidate", "Ada Lovelace")) < results.index(("job", "Data Engineer"))
+
+
+def test_search_ties_break_by_title_then_id(make_candidate, search):
+    twins = [make_candidate(firstName="Sam", lastName="Twin", email=None) for _ in range(3)]
+    alpha = make_candidate(firstName="Sam", lastName="Alpha", email=None)
+
+    status, body = search("sam")
+
+    assert status == 200
+    ids = [item["id"] for item in body["data"]]
+    assert ids == [alpha["id"], *sorted(twin["id"] for twin in twins)]
+
+
+def test_search_order_is_stable_across_pages(records, search):
+    _, everything = search("e", limit=50)
+    pages = [search("e", limit=2, offset=offset)[1]["data"] for offset in range(0, 12, 2)]
+
+    paged_ids = [item["id"] for page in pages for item in page]
+    assert paged_ids == [item["id"] for item in everything["data"]]
+
+
+# Response shape
+
+
+def test_search_result_shape(records, search):
+    status, body = search("lovelace")
+
+    assert status == 200
+    assert body["total"] == 1
+    assert body["limit"] == 10
+    assert body["offset"] == 0
+    item = body["data"][0]
+    assert item["type"] == "candidate"
+    assert item["id"] == records["ada"]["id"]
+    assert item["title"] == "Ada Lovelace"
+    assert item["subtitle"] == "Engineering Lead at Analytical Engines"
+    assert isinstance(item["rank"], float)
+    assert "<mark>Lovelace</mark>" in item["highlight"]
+
+
+def test_search_subtitles_per_type(records, search):
+    _, body = search("globex")
+
+    subtitles = {item["type"]: item["subtitle"] for item in body["data"]}
+    assert subtitles["client"] == "Software Engineering"
+    assert subtitles["job"] == "Globex"
+    assert subtitles["candidate"] == "Backend Developer at Globex"
+
+
+def test_search_highlight_escapes_html(make_candidate, search):
+    make_candidate(firstName="Bobby", lastName="Tables", currentTitle="<script>x</script> Dev")
+
+    _, body = search("bobby")
+
+    highlight = body["data"][0]["highlight"]
+    assert "<script>" not in highlight
+    assert "&lt;script&gt;" in highlight
+    assert "<mark>Bobby</mark>" in highlight
+
+
+def test_search_total_counts_beyond_the_page(records, search):
+    status, body = search("grace", limit=1)
+
+    assert status == 200
+    assert len(body["data"]) == 1
+    assert body["total"] == 2
+
+
+def test_search_offset_past_end_keeps_total(records, search):
+    status, body = search("grace", offset=10)
+
+    assert status == 200
+    assert body["data"] == []
+    assert body["total"] == 2
+
+
+# Freshness: the database maintains the vectors within the writing transaction.
+
+
+def test_search_finds_new_record_at_once(make_candidate, found):
+    make_candidate(firstName="Zelda", lastName="Fitzgerald")
+
+    assert found("zelda") == [("candidate", "Zelda Fitzgerald")]
+
+
+def test_search_follows_candidate_update(records, client, auth, found):
+    response = client.patch(
+        f"/api/candidates/{records['ada']['id']}",
+        json={"currentTitle": "Cartographer"},
+        headers=auth,
+    )
+    assert response.status_code == 200
+
+    assert found("cartographer") == [("candidate", "Ada Lovelace")]
+    assert ("candidate", "Ada Lovelace") not in found("lead")
+
+
+def test_search_follows_job_update(records, client, auth, found):
+    response = client.patch(
+        f"/api/jobs/{records['data_job']['id']}", json={"title": "Data Scientist"}, headers=auth
+    )
+    assert response.status_code == 200
+
+    assert found("scientist") == [("job", "Data Scientist")]
+
+
+def test_search_follows_client_rename_into_its_jobs(records, client, auth, found):
+    response = client.patch(
+        f"/api/clients/{records['acme']['id']}", json={"name": "Initech"}, headers=auth
+    )
+    assert response.status_code == 200
+
+    assert found("initech") == [("client", "Initech"), ("job", "Senior Java Developer")]
+    assert found("acme") == []
+
+
+def test_search_forgets_deleted_record(records, client, auth, found):
+    response = client.delete(f"/api/candidates/{records['javier']['id']}", headers=auth)
+    assert response.status_code == 204
+
+    assert found("javier") == []
+
+
+# Hostile input: never a 500, and nothing searchable means an empty result.
+
+NOTHING_SEARCHABLE = [
+    "'",
+    '"',
+    '""',
+    "''",
+    ":*",
+    "\\",
+    "&",
+    "|",
+    "!",
+    "-",
+    "--",
+    "(",
+    ")",
+    "<->",
+    "!!",
+    "\x00",
+    "a\x00",
+    "😀",
+    "👩‍💻 🚀",
+    "the and",
+    "the",
+    "and or not",
+    '"the"',
+    "-the",
+    "-java",
+    '-"java"',
+    "...",
+    "@",
+    "%",
+    "_",
+    "\u200b",
+    "\ufffd",
+    ";DROP TABLE candidates;--",
+]
+
+MAYBE_SEARCHABLE = [
+    "c++",
+    "C#",
+    "a & b | !c",
+    "grace & hopper",
+    "grace | lovelace",
+    "!grace",
+    "grace:*",
+    "grace:A",
+    "'grace'",
+    "o'brien",
+    "hop\\per",
+    "x" * 200,
+    "word " * 40,
+    "é" * 200,
+    "1/2 ½ ﬁ",
+    "σίσυφος",
+    "東京",
+    "%grace%",
+    "grace\x00hopper",
+    "'; SELECT pg_sleep(10); --",
+    '"unterminated',
+    '-"',
+    "- grace",
+    "grace -",
+]
+
+
+@pytest.mark.parametrize("q", NOTHING_SEARCHABLE)
+def test_search_unsearchable_input_returns_nothing(records, search, q):
+    status, body = search(q)
+
+    assert status == 200
+    assert body["data"] == []
+    assert body["total"] == 0
+
+
+@pytest.mark.parametrize("q", MAYBE_SEARCHABLE)
+def test_search_hostile_input_is_answered(records, search, q):
+    status, body = search(q)
+
+    assert status == 200
+    assert isinstance(body["data"], list)
+
+
+def test_search_symbols_do_not_turn_into_operators(records, found):
+    # PostgreSQL's to_tsquery would read these as AND and OR; here they are ignored.
+    assert found("grace & hopper ") == [
+        ("candidate", "Grace Hopper"),
+        ("candidate", "Grace Hopperton"),
+    ]
+    assert found("grace | lovelace") == []
+
+
+def test_search_long_url_is_rejected_in_the_error_shape(records, client, auth):
+    response = client.get("/api/search", query_string={"q": "x" * 10_000}, headers=auth)
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_search"
+
+
+# Index use
+
+
+@pytest.mark.parametrize("table", ["candidates", "jobs", "clients"])
+def test_search_query_can_use_the_gin_index(app, table):
+    # The tables here are tiny, so the planner prefers a sequential scan unless told
+    # otherwise; the benchmark checks the plan on the large seed.
+    with app.app_context():
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = db.session.execute(
+            text(
+                f"EXPLAIN SELECT id FROM {table} "
+                "WHERE search_vector @@ search_word_query('java', true)"
+            )
+        ).scalars()
+        plan_text = "\n".join(plan)
+        db.session.rollback()
+        db.session.remove()
+
+    assert f"ix_{table}_search_vector" in plan_text
+
+
+def test_search_total_stops_at_the_ranking_cap(app, make_candidate, search):
+    for number in range(4):
+        make_candidate(firstName="Capped", lastName=f"Person{number}", email=None)
+    app.config["SEARCH_MAX_RANKED_MATCHES"] = 3
+    try:
+        status, body = search("capped")
+    finally:
+        app.config["SEARCH_MAX_RANKED_MATCHES"] = TestConfig.SEARCH_MAX_RANKED_MATCHES
+
+    assert status == 200
+    assert body["total"] == 3
+    assert body["totalCapped"] is True
+    assert len(body["data"]) == 3
+
+
+def test_search_total_below_the_cap_is_exact(records, search):
+    status, body = search("grace")
+
+    assert status == 200
+    assert body["totalCapped"] is False
