@@ -384,7 +384,7 @@ def test_batch_with_a_failed_section_is_not_cached(client, auth, monkeypatch, hi
     [
         (dashboard_stats, lambda hiring: (None, None), 2),
         (dashboard_stats, lambda hiring: (hiring["acme"]["id"], None), 2),
-        (recent_activity, lambda hiring: (None, None, None, 100, None), 1),
+        (recent_activity, lambda hiring: (None, None, None, None, 100, None), 1),
         (pipeline_summary, lambda hiring: ("job", None, None, 100, None), 1),
         (pipeline_summary, lambda hiring: ("client", None, None, 100, None), 1),
     ],
@@ -432,3 +432,43 @@ def test_stats_new_applications_same_for_one_client(client, auth, spread_applica
     scoped = get(client, auth, STATS, clientId=spread_applications)["newApplications"]
 
     assert scoped == get(client, auth, STATS)["newApplications"]
+
+
+@pytest.mark.parametrize("include", [",,,", " , "])
+def test_batch_include_naming_no_section_is_400(client, auth, include):
+    response = client.get(BATCH, query_string={"include": include}, headers=auth)
+
+    assert response.json["error"]["code"] == "unknown_section"
+
+
+def test_recent_activity_owner_me_keeps_own_jobs(client, make_user, make_job):
+    owner, owner_auth = make_user("recruiter")
+    mine = client.post(
+        "/api/jobs",
+        json={"title": "Mine", "clientId": make_job()["clientId"]},
+        headers=owner_auth,
+    ).get_json()
+    rows = get(client, owner_auth, ACTIVITY, ownerId="me", limit=100)["data"]
+
+    assert {row["jobId"] for row in rows} == {mine["id"]}
+
+
+def test_recent_activity_rejects_a_signed_cursor_of_the_wrong_type(app, client, auth, hiring):
+    from itsdangerous import URLSafeSerializer
+
+    from app.services.pagination import CURSOR_SALT, CURSOR_VERSION, filter_fingerprint
+
+    payload = {
+        "v": CURSOR_VERSION,
+        "r": "recent activity",
+        "f": filter_fingerprint(
+            {"client_id": None, "job_id": None, "candidate_id": None, "owner_id": None}
+        ),
+        "s": "id",
+        "o": "desc",
+        "k": [{"t": "2020-01-01T00:00:00+00:00"}, "5"],
+    }
+    cursor = URLSafeSerializer(app.config["SECRET_KEY"], salt=CURSOR_SALT).dumps(payload)
+    response = client.get(ACTIVITY, query_string={"cursor": cursor}, headers=auth)
+
+    assert response.status_code == 400

@@ -25,7 +25,7 @@ PAGES = {
     "clients": (ClientPageSchema, lambda: list_clients(limit=100)),
     "candidates": (CandidatePageSchema, lambda: list_candidates(limit=100)),
     "applications": (JobCandidatePageSchema, lambda: list_applications(limit=100)),
-    "activity": (ActivityPageSchema, lambda: recent_activity.uncached(None, None, None, 100)),
+    "activity": (ActivityPageSchema, lambda: recent_activity.uncached(None, None, None, None, 100)),
     "pipeline": (PipelineSummaryPageSchema, lambda: pipeline_summary.uncached("job")),
     "stats": (StatsSchema, lambda: dashboard_stats.uncached()),
 }

@@ -57,6 +57,7 @@ class RecentActivity(MethodView):
             args.get("client_id"),
             args.get("job_id"),
             args.get("candidate_id"),
+            _owner(args),
             args["limit"],
             args.get("cursor"),
         )
@@ -101,7 +102,9 @@ class Batch(MethodView):
             results, errors = dashboard_batch.gather(include, scope, generation_map)
             if errors:
                 results["errors"] = errors
-            return current_app.json.dumps(BatchSchema().dump(results)), not errors
+            # Compact, like the JSON of the other endpoints.
+            text = current_app.json.dumps(BatchSchema().dump(results), separators=(",", ":"))
+            return text, not errors
 
         body = cached_rendering("batch", (include, scope), generation_map, render)
         return current_app.response_class(body, mimetype="application/json")

@@ -27,17 +27,22 @@ FAMILIES = tuple(sorted(FAMILY_OF_ENTITY.values()))
 
 SESSION_KEY = "changed_cache_families"
 
-# Rows are locked in the order of the array, which the callers sort, so that two
-# writes bumping the same families cannot deadlock. The upsert also recreates a
-# family row that someone deleted.
+# A family's generation is the sum of its shard rows, and a write adds one to the
+# shard of its database session. Concurrent writes on different connections then
+# rarely wait for each other's row lock until commit, and every bump still
+# changes the sum. Rows are locked in the order of the array, which the callers
+# sort, so two writes bumping the same families in one shard cannot deadlock.
+SHARDS = 64
+
 _BUMP = text(
-    "INSERT INTO cache_generations (family, generation) "
-    "SELECT family, 1 FROM unnest(:families) AS family "
-    "ON CONFLICT (family) DO UPDATE SET generation = cache_generations.generation + 1"
+    "INSERT INTO cache_generations AS generations (family, shard, generation) "
+    f"SELECT family, pg_backend_pid() % {SHARDS}, 1 FROM unnest(:families) AS family "
+    "ON CONFLICT (family, shard) DO UPDATE SET generation = generations.generation + 1"
 ).bindparams(bindparam("families", type_=ARRAY(String)))
 
 _READ = text(
-    "SELECT family, generation FROM cache_generations WHERE family = ANY(:families)"
+    "SELECT family, sum(generation)::bigint FROM cache_generations "
+    "WHERE family = ANY(:families) GROUP BY family"
 ).bindparams(bindparam("families", type_=ARRAY(String)))
 
 

@@ -70,6 +70,12 @@ class RecentActivityArgsSchema(ApiSchema):
     client_id = ma.fields.UUID(metadata={"description": "Only activities about this client."})
     job_id = ma.fields.UUID(metadata={"description": "Only activities about this job."})
     candidate_id = ma.fields.UUID(metadata={"description": "Only activities about this candidate."})
+    owner_id = OwnerIdField(
+        metadata={
+            "type": "string",
+            "description": "Only activities about this user's jobs; `me` for yours.",
+        }
+    )
 
 
 class PipelineSummaryArgsSchema(ApiSchema):

@@ -64,16 +64,29 @@ def _feed_query():
 
 
 @fresh_memoize(*FAMILIES)
-def recent_activity(client_id=None, job_id=None, candidate_id=None, limit=20, cursor=None):
-    """Return a page of the newest activities, optionally about one client, job or candidate."""
+def recent_activity(
+    client_id=None, job_id=None, candidate_id=None, owner_id=None, limit=20, cursor=None
+):
+    """Return a page of the newest activities, optionally about one client, job or candidate.
+
+    With ``owner_id``, only activities about that user's jobs and their applications.
+    """
     statement = _feed_query()
-    filters = {"client_id": client_id, "job_id": job_id, "candidate_id": candidate_id}
+    filters = {
+        "client_id": client_id,
+        "job_id": job_id,
+        "candidate_id": candidate_id,
+        "owner_id": owner_id,
+    }
     if client_id is not None:
         statement = statement.where(Activity.client_id == client_id)
     if job_id is not None:
         statement = statement.where(Activity.job_id == job_id)
     if candidate_id is not None:
         statement = statement.where(Activity.candidate_id == candidate_id)
+    if owner_id is not None:
+        owned_jobs = select(Job.id).where(Job.owner_id == owner_id)
+        statement = statement.where(Activity.job_id.in_(owned_jobs))
     page = paginate(statement, NEWEST_FIRST, limit=limit, cursor=cursor, filters=filters)
     for row in page.data:
         if row["actor"]["id"] is None:

@@ -13,6 +13,7 @@ import gevent
 import psycopg2.errors
 from flask import current_app
 from sqlalchemy import event
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.caching import generations
 from app.extensions import db
@@ -32,7 +33,13 @@ def _stats(scope, generation_map):
 
 def _recent_activity(scope, generation_map):
     return recent_activity(
-        scope["client_id"], None, None, scope["limit"], None, generation_map=generation_map
+        scope["client_id"],
+        None,
+        None,
+        scope["owner_id"],
+        scope["limit"],
+        None,
+        generation_map=generation_map,
     )
 
 
@@ -60,9 +67,14 @@ def parse_include(raw):
     if raw is None or not raw.strip():
         return list(SECTIONS)
     asked = [name.strip() for name in raw.split(",") if name.strip()]
+    offered = ", ".join(SECTIONS)
+    if not asked:
+        raise UnknownSection(
+            f"include names no section. Use some of: {offered}, or leave it out for all.",
+            fields={"include": ["Names no section."]},
+        )
     unknown = [name for name in asked if name not in SECTIONS]
     if unknown:
-        offered = ", ".join(SECTIONS)
         raise UnknownSection(
             f"Unknown dashboard section {unknown[0]!r}. Use some of: {offered}.",
             fields={"include": [f"Unknown section {unknown[0]!r}."]},
@@ -99,7 +111,8 @@ def _run_section(app, name, scope, generation_map):
 
 
 def _timed_out(error):
-    return isinstance(error, gevent.Timeout) or isinstance(
+    """Return whether ``error`` means the section ran out of time, waiting or running."""
+    return isinstance(error, (gevent.Timeout, PoolTimeout)) or isinstance(
         getattr(error, "orig", None), psycopg2.errors.QueryCanceled
     )
 
@@ -114,6 +127,9 @@ def gather(include, scope, generation_map=None):
     timeout = app.config["DASHBOARD_SECTION_TIMEOUT_S"]
     if generation_map is None:
         generation_map = generations.read()
+    # End the request's read-only transaction: its connection goes back to the pool
+    # instead of idling while the sections each use one of their own.
+    db.session.commit()
     greenlets = {
         name: gevent.spawn(_run_section, app, name, scope, generation_map) for name in include
     }

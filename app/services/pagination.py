@@ -92,6 +92,17 @@ def _decode_value(raw):
     raise ValueError("unsupported cursor value")
 
 
+def _check_type(column, value):
+    """Raise ValueError unless ``value`` has the Python type of the sort ``column``.
+
+    A cursor signed with this server's key but made by hand could otherwise put a
+    string where the database compares a timestamp.
+    """
+    expected = column.type.python_type
+    if value is None or isinstance(value, bool) or not isinstance(value, expected):
+        raise ValueError(f"cursor value is not a {expected.__name__}")
+
+
 def _decode_id(id_column, raw):
     """Return the id in a cursor as the Python type of the list's id column (UUID or int)."""
     if not isinstance(raw, str):
@@ -149,7 +160,9 @@ def decode_cursor(sort_key, cursor, filters=None):
         )
     try:
         raw_value, raw_id = payload["k"]
-        return _decode_value(raw_value), _decode_id(sort_key.id_column, raw_id)
+        value = _decode_value(raw_value)
+        _check_type(sort_key.column, value)
+        return value, _decode_id(sort_key.id_column, raw_id)
     except (KeyError, TypeError, ValueError):
         raise InvalidCursor("The cursor is invalid. Start again from the first page.") from None
 

@@ -18,8 +18,8 @@ Two more serve the dashboard of the whole agency, which would otherwise read all
 50,000 jobs and 500,000 candidates:
 
 - dashboard_counters: jobs by status, applications by stage and candidates with
-  an active application, each split over 8 shard rows (by a hash of the job or
-  candidate id) so that concurrent writers rarely wait on the same row;
+  an active application, each split over 64 shard rows (by the writing session)
+  so that concurrent writers rarely wait on the same row;
 - application_days: applications created per UTC day, also sharded, for the
   "new in the last 7 and 30 days" numbers.
 
@@ -45,7 +45,11 @@ STAGES = ("sourced", "applied", "screening", "interview", "offer", "hired", "rej
 ACTIVE_STAGES = ("sourced", "applied", "screening", "interview", "offer")
 FAMILIES = ("applications", "candidates", "clients", "jobs", "users")
 
-SHARDS = 8
+SHARDS = 64  # a power of two: backfill shards are hash bits
+# A trigger adds to the shard of its database session, so concurrent writers
+# (each on its own connection) rarely lock the same row; the backfill spreads
+# rows by id instead.
+WRITER_SHARD = f"(pg_backend_pid() % {SHARDS})"
 
 # The rows a statement added (+1) and removed (-1), for each kind of trigger.
 _ADDED = "SELECT job_id, candidate_id, stage, created_at, 1 AS n, updated_at AS at FROM new_rows"
@@ -83,7 +87,7 @@ def _stage_additions():
 def _trigger_function(kind):
     active = ", ".join(f"'{stage}'" for stage in ACTIVE_STAGES)
     stage_counters = _add_to_counters(
-        f"""SELECT 'stage:' || stage, {_shard("job_id")}, sum(n)
+        f"""SELECT 'stage:' || stage, {WRITER_SHARD}, sum(n)
     FROM ({CHANGES[kind]}) AS changes
     GROUP BY 1, 2
     HAVING sum(n) <> 0
@@ -92,7 +96,7 @@ def _trigger_function(kind):
     # A candidate starts or stops counting as active when their count of active
     # applications crosses zero: before = after - delta.
     active_candidates = _add_to_counters(
-        f"""SELECT 'active_candidates', {_shard("applied.candidate_id")},
+        f"""SELECT 'active_candidates', {WRITER_SHARD},
         sum(CASE WHEN after > 0 AND after - delta.n <= 0 THEN 1
                  WHEN after <= 0 AND after - delta.n > 0 THEN -1 ELSE 0 END)
     FROM applied JOIN delta USING (candidate_id)
@@ -126,7 +130,7 @@ BEGIN
 {stage_counters};
 
     INSERT INTO application_days AS days (day, shard, created)
-    SELECT (created_at AT TIME ZONE 'UTC')::date, {_shard("job_id")}, sum(n)
+    SELECT (created_at AT TIME ZONE 'UTC')::date, {WRITER_SHARD}, sum(n)
     FROM ({CHANGES[kind]}) AS changes
     GROUP BY 1, 2
     HAVING sum(n) <> 0
@@ -154,7 +158,7 @@ def _job_trigger_function(kind):
     SELECT id, created_at FROM new_rows ORDER BY id
     ON CONFLICT (job_id) DO NOTHING;"""
     status_counters = _add_to_counters(
-        f"""SELECT 'jobs:' || status, {_shard("id")}, sum(n)
+        f"""SELECT 'jobs:' || status, {WRITER_SHARD}, sum(n)
     FROM ({JOB_CHANGES[kind]}) AS changes
     GROUP BY 1, 2
     HAVING sum(n) <> 0
@@ -260,8 +264,9 @@ def upgrade():
     op.create_table(
         "cache_generations",
         sa.Column("family", sa.String(length=20), nullable=False),
+        sa.Column("shard", sa.SmallInteger(), nullable=False),
         sa.Column("generation", sa.BigInteger(), server_default="0", nullable=False),
-        sa.PrimaryKeyConstraint("family", name=op.f("pk_cache_generations")),
+        sa.PrimaryKeyConstraint("family", "shard", name=op.f("pk_cache_generations")),
     )
     # Hires in a time window, with what the time-to-hire median needs.
     op.execute(
@@ -272,8 +277,8 @@ def upgrade():
     op.execute(BACKFILL_JOBS)
     op.execute(BACKFILL_CANDIDATES)
     op.execute(
-        "INSERT INTO cache_generations (family) VALUES "
-        + ", ".join(f"('{family}')" for family in FAMILIES)
+        "INSERT INTO cache_generations (family, shard) VALUES "
+        + ", ".join(f"('{family}', 0)" for family in FAMILIES)
     )
 
     op.execute(BACKFILL_TOTALS)
