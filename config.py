@@ -62,6 +62,9 @@ class Config:
     DB_POOL_TIMEOUT_S = env_float("DB_POOL_TIMEOUT_S", 2.0)
     DB_POOL_RECYCLE_S = env_int("DB_POOL_RECYCLE_S", 1800)
     DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
+    # A session left idle inside a transaction holds its locks and a pool slot, so
+    # PostgreSQL closes it after this long.
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = env_int("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 10000)
 
     # HTTP
     # 1 MiB is far above any valid request body here; larger bodies get 413.
@@ -76,8 +79,18 @@ class Config:
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
 
-    # Logging
+    # Logging: "json" writes one JSON object per line, "text" readable lines.
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    # Requests slower than this log their access line at WARNING with SQL counts.
+    LOG_SLOW_REQUEST_MS = env_int("LOG_SLOW_REQUEST_MS", 1000)
+
+    # Metrics. When set, GET /metrics requires "Authorization: Bearer <token>";
+    # unset, it is open, for a scraper on a private network.
+    METRICS_BEARER_TOKEN = os.environ.get("METRICS_BEARER_TOKEN") or None
+    # The access log, request ids and request metrics. Only the overhead benchmark
+    # turns this off, so it is not read from the environment.
+    OBSERVE_REQUESTS = True
 
     @property
     def SQLALCHEMY_ENGINE_OPTIONS(self):
@@ -87,9 +100,19 @@ class Config:
             "pool_timeout": self.DB_POOL_TIMEOUT_S,
             "pool_recycle": self.DB_POOL_RECYCLE_S,
             "pool_pre_ping": True,
+            # Error messages and logs show SQL without its parameters, which can hold
+            # token hashes, emails and other personal data.
+            "hide_parameters": True,
             # Timestamps leave the database in UTC whatever the server's zone is.
             "connect_args": {
-                "options": f"-c timezone=UTC -c statement_timeout={self.DB_STATEMENT_TIMEOUT_MS}",
+                "options": " ".join(
+                    [
+                        "-c timezone=UTC",
+                        f"-c statement_timeout={self.DB_STATEMENT_TIMEOUT_MS}",
+                        "-c idle_in_transaction_session_timeout="
+                        f"{self.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS}",
+                    ]
+                ),
             },
         }
 

@@ -96,6 +96,7 @@ def run_migrations_online():
         # The app's statement_timeout guards requests; rewriting or indexing a
         # large table in a migration may legitimately take minutes.
         connection.exec_driver_sql("SET statement_timeout = 0")
+        connection.exec_driver_sql("SET idle_in_transaction_session_timeout = 0")
         # End the transaction SET began, so that Alembic's own transaction commits.
         connection.commit()
         context.configure(
