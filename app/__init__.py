@@ -22,14 +22,15 @@ def create_app(config_class=Config):
         )
     # Alembic announces each of its plugins at INFO whenever it is imported.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    from app import observability
 
-    observability.init_app(app)
-
-    from app import models  # noqa: F401 - registers the tables on the metadata
+    from app import (
+        models,  # noqa: F401 - registers the tables on the metadata
+        observability,
+    )
     from app.extensions import api, db, migrate
 
     db.init_app(app)
+    observability.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     api.init_app(app)
 

@@ -113,16 +113,32 @@ websocket_events_sent_total = Counter(
 # sets a new minimum or maximum.
 _fastest_s = {}
 _slowest_s = {}
+# Labelled children by label values, because labels() costs more than the update.
+_request_counters = {}
+_route_series = {}
+_last_pool_state = None
 
 
 def observe_request(method, route, status, duration_s):
     """Count one finished request and record its latency."""
-    requests_total.labels(method, route, str(status)).inc()
-    if status >= 500:
-        request_errors_total.labels(method, route).inc()
-    request_duration_seconds.labels(method, route).observe(duration_s)
+    counter_key = (method, route, status)
+    counter = _request_counters.get(counter_key)
+    if counter is None:
+        counter = _request_counters[counter_key] = requests_total.labels(method, route, str(status))
+    counter.inc()
 
     key = (method, route)
+    series = _route_series.get(key)
+    if series is None:
+        series = _route_series[key] = (
+            request_duration_seconds.labels(method, route),
+            request_errors_total.labels(method, route),
+        )
+    histogram, errors = series
+    histogram.observe(duration_s)
+    if status >= 500:
+        errors.inc()
+
     if duration_s < _fastest_s.get(key, float("inf")):
         _fastest_s[key] = duration_s
         request_duration_min_seconds.labels(method, route).set(duration_s)
@@ -132,11 +148,16 @@ def observe_request(method, route, status, duration_s):
 
 
 def record_pool_state(pool):
-    """Copy a SQLAlchemy QueuePool's counters into the pool gauges."""
-    db_pool_size.set(pool.size())
-    db_pool_checked_out.set(pool.checkedout())
-    # QueuePool.overflow() counts down from -pool_size while the pool fills up.
-    db_pool_overflow.set(max(0, pool.overflow()))
+    """Copy a SQLAlchemy QueuePool's counters into the pool gauges when they changed."""
+    global _last_pool_state
+    # QueuePool.overflow() counts up from -pool_size while the pool fills up.
+    state = (pool.size(), pool.checkedout(), max(0, pool.overflow()))
+    if state == _last_pool_state:
+        return
+    _last_pool_state = state
+    db_pool_size.set(state[0])
+    db_pool_checked_out.set(state[1])
+    db_pool_overflow.set(state[2])
 
 
 def count_cache_hit(cache="default"):

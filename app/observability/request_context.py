@@ -7,7 +7,6 @@ import uuid
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from app.extensions import db
 from app.observability import metrics
@@ -81,13 +80,11 @@ def finish_request(response):
     return response
 
 
-@event.listens_for(Engine, "before_cursor_execute")
 def _start_statement_timer(conn, cursor, statement, parameters, context, executemany):
     if has_request_context():
         conn.info["statement_started"] = time.perf_counter()
 
 
-@event.listens_for(Engine, "after_cursor_execute")
 def _count_statement(conn, cursor, statement, parameters, context, executemany):
     # A statement that failed never reaches this hook, and the next one on the
     # connection overwrites its start time.
@@ -99,5 +96,10 @@ def _count_statement(conn, cursor, statement, parameters, context, executemany):
 
 
 def init_app(app):
+    """Observe each request of ``app``; call it after db.init_app(app) created the engine."""
     app.before_request(start_request)
     app.after_request(finish_request)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _start_statement_timer)
+    event.listen(engine, "after_cursor_execute", _count_statement)
