@@ -61,6 +61,10 @@ class Config:
     DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 5)
     DB_POOL_TIMEOUT_S = env_float("DB_POOL_TIMEOUT_S", 2.0)
     DB_POOL_RECYCLE_S = env_int("DB_POOL_RECYCLE_S", 1800)
+    # Without it, connecting to a database host that drops packets waits for the
+    # operating system's TCP timeout, minutes on Linux. libpq takes whole seconds
+    # and raises 1 to its minimum of 2 (libpq docs, connect_timeout).
+    DB_CONNECT_TIMEOUT_S = env_int("DB_CONNECT_TIMEOUT_S", 3)
     DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
     # A session left idle inside a transaction holds its locks and a pool slot, so
     # PostgreSQL closes it after this long.
@@ -105,6 +109,7 @@ class Config:
             "hide_parameters": True,
             # Timestamps leave the database in UTC whatever the server's zone is.
             "connect_args": {
+                "connect_timeout": self.DB_CONNECT_TIMEOUT_S,
                 "options": " ".join(
                     [
                         "-c timezone=UTC",

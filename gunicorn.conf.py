@@ -5,7 +5,6 @@ WEB_CONCURRENCY.
 """
 
 import os
-import shutil
 import signal
 import tempfile
 from pathlib import Path
@@ -59,11 +58,14 @@ logconfig_dict = {
 
 
 def on_starting(server):
-    """Empty the metrics folder, so that a restarted server does not count old workers."""
+    """Delete old metrics files, so that a restarted server does not count old workers.
+
+    Only prometheus-client's ``*.db`` files go, in case the folder is shared.
+    """
     folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in folder.glob("*.db"):
+        path.unlink()
 
 
 def child_exit(server, worker):

@@ -2,6 +2,7 @@
 an exhausted pool and graceful shutdown on SIGTERM."""
 
 import signal
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -230,3 +231,30 @@ def test_sigterm_runs_shutdown_hooks(fault_server):
 
     messages = [line["message"] for line in server.log_lines()]
     assert messages.count("Shutdown hook ran") == 1
+
+
+@pytest.fixture
+def silent_database_port():
+    """A loopback port that accepts TCP connections and never answers, like a hung server."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+def test_silent_database_times_out_with_503(app, silent_database_port, tmp_path):
+    url = f"postgresql://postgres@127.0.0.1:{silent_database_port}/none"
+    server = start_gunicorn(tmp_path / "gunicorn.log", {"DATABASE_URL": url})
+
+    try:
+        started = time.monotonic()
+        status, headers, _ = http_request(f"{server.base}/ready", timeout=20)
+        elapsed = time.monotonic() - started
+    finally:
+        server.stop()
+
+    assert status == 503
+    assert headers["Retry-After"] == "2"
+    # DB_CONNECT_TIMEOUT_S defaults to 3; without it the request would hang.
+    assert elapsed < 10
