@@ -1,6 +1,7 @@
 """Benchmark of what request logging and metrics cost on GET /api/jobs?limit=50.
 
     .venv/bin/python -m bench.overhead [--size medium] [--seconds 10] [--clients 8] [--rounds 3]
+        [--pairs 2000]
 
 Seeds the scratch database `ats_bench_<size>`, or reuses it. Then serves the
 same data with gunicorn (2 gevent workers) twice: `wsgi:app` with the access

@@ -2,6 +2,8 @@ import logging
 from logging.config import fileConfig
 
 from flask import current_app
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from alembic import context
 
@@ -90,15 +92,20 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    connectable = get_engine()
+    # The app's statement_timeout and idle_in_transaction_session_timeout guard
+    # requests; rewriting or indexing a large table in a migration may
+    # legitimately take minutes. A separate engine without them also keeps the
+    # app's pool free of connections that lack the timeouts.
+    connectable = create_engine(
+        get_engine().url,
+        poolclass=NullPool,
+        connect_args={
+            "options": "-c timezone=UTC -c statement_timeout=0 "
+            "-c idle_in_transaction_session_timeout=0"
+        },
+    )
 
     with connectable.connect() as connection:
-        # The app's statement_timeout guards requests; rewriting or indexing a
-        # large table in a migration may legitimately take minutes.
-        connection.exec_driver_sql("SET statement_timeout = 0")
-        connection.exec_driver_sql("SET idle_in_transaction_session_timeout = 0")
-        # End the transaction SET began, so that Alembic's own transaction commits.
-        connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -107,6 +114,7 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+    connectable.dispose()
 
 
 if context.is_offline_mode():
