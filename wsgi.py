@@ -5,7 +5,7 @@ from gevent import monkey
 
 monkey.patch_all()
 
-# psycopg2 is a C extension that gevent cannot patch; this wait callback makes it
+# psycopg2 is a C extension that gevent cannot patch, so a wait callback makes it
 # yield to other greenlets while it waits for PostgreSQL.
 from app.gevent_psycopg import patch_psycopg  # noqa: E402
 

@@ -162,7 +162,9 @@ def handle_domain_error(error):
 
 
 def handle_database_unavailable(error):
-    # hide_parameters in the engine options keeps row values out of this message.
+    # hide_parameters in the engine options keeps bound values out of this message.
+    # NOTE: PostgreSQL's own text can still quote a value, e.g. "invalid input
+    # syntax for type uuid: ...". Tokens and passwords are stored only as hashes.
     logger.warning("Database unavailable: %s: %s", type(error).__name__, error)
     message = "The database is unavailable. Retry shortly."
     if getattr(getattr(error, "orig", None), "pgcode", None) == QUERY_CANCELED:

@@ -1,10 +1,10 @@
 """Make psycopg2 cooperative under gevent, with libpq's connect_timeout still enforced.
 
 psycogreen's wait callback makes psycopg2 yield to other greenlets while it waits
-for PostgreSQL. It connects through libpq's asynchronous API, and libpq ignores
-connect_timeout there, so a server that accepts TCP connections but never
-answers would hang every request that needs a new connection. This wrapper
-bounds the connection phase by the same connect_timeout.
+for PostgreSQL. It connects through libpq's asynchronous API, where libpq ignores
+connect_timeout (libpq docs, PQconnectPoll). A server that accepts TCP
+connections but never responds would then hang every request that needs a new
+connection. This wrapper bounds the connection phase by the same connect_timeout.
 """
 
 import gevent
@@ -27,13 +27,13 @@ def wait_with_connect_timeout(connection, timeout=None):
     if not seconds or int(seconds) <= 0:
         gevent_wait_callback(connection, timeout)
         return
-    # libpq raises a timeout under 2 seconds to 2; this keeps the same rule.
+    # libpq raises a timeout under 2 seconds to 2, and so does this wrapper.
     limit = max(2, int(seconds))
-    error = psycopg2.OperationalError(f"connection timed out: no answer within {limit} s")
+    error = psycopg2.OperationalError(f"connection timed out: no response within {limit} s")
     with gevent.Timeout(limit, error):
         gevent_wait_callback(connection, timeout)
 
 
 def patch_psycopg():
-    """Install the wait callback; call it after gevent's monkey.patch_all()."""
+    """Install the wait callback. Call it after gevent's monkey.patch_all()."""
     extensions.set_wait_callback(wait_with_connect_timeout)
