@@ -46,8 +46,8 @@ def start_request():
 def finish_request(response):
     """Echo the request id, count the request in the metrics and write its access line."""
     if "request_started" not in g:
-        # A request that failed before start_request ran, e.g. in another before_request hook
-        # registered earlier. There is nothing to time.
+        # A before_request hook registered earlier raised, so start_request never ran
+        # and there is nothing to time.
         return response
     duration_s = time.perf_counter() - g.request_started
     response.headers[REQUEST_ID_HEADER] = g.request_id
