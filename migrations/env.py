@@ -1,5 +1,4 @@
 import logging
-from logging.config import fileConfig
 
 from flask import current_app
 from sqlalchemy import create_engine
@@ -11,10 +10,9 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# Keep the loggers the app configured before the migration ran.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# create_app() has configured logging, so migration messages go to stdout in the
+# app's format (JSON unless LOG_FORMAT=text), as the release phase expects.
+# alembic.ini's logging sections would replace that handler.
 logger = logging.getLogger('alembic.env')
 
 
