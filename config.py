@@ -61,7 +61,14 @@ class Config:
     DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 5)
     DB_POOL_TIMEOUT_S = env_float("DB_POOL_TIMEOUT_S", 2.0)
     DB_POOL_RECYCLE_S = env_int("DB_POOL_RECYCLE_S", 1800)
+    # Without it, connecting to a database host that drops packets waits for the
+    # operating system's TCP timeout, minutes on Linux. libpq takes whole seconds
+    # and raises 1 to its minimum of 2 (libpq docs, connect_timeout).
+    DB_CONNECT_TIMEOUT_S = env_int("DB_CONNECT_TIMEOUT_S", 3)
     DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
+    # A session left idle inside a transaction holds its locks and a pool slot, so
+    # PostgreSQL closes it after this long.
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = env_int("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 10000)
 
     # Cache of the dashboard's read services (Flask-Caching). Redis when REDIS_URL is
     # set, so that every worker shares one cache; a cache per process otherwise.
@@ -102,8 +109,18 @@ class Config:
     # `total` stops counting and the best match may be missed.
     SEARCH_MAX_RANKED_MATCHES = env_int("SEARCH_MAX_RANKED_MATCHES", 200)
 
-    # Logging
+    # Logging: "json" writes one JSON object per line, "text" readable lines.
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    # Requests slower than this log their access line at WARNING with SQL counts.
+    LOG_SLOW_REQUEST_MS = env_int("LOG_SLOW_REQUEST_MS", 1000)
+
+    # Metrics. When set, GET /metrics requires "Authorization: Bearer <token>";
+    # unset, it is open, for a scraper on a private network.
+    METRICS_BEARER_TOKEN = os.environ.get("METRICS_BEARER_TOKEN") or None
+    # The access log, request ids and request metrics. Only the overhead benchmark
+    # turns this off, so it is not read from the environment.
+    OBSERVE_REQUESTS = True
 
     @property
     def SQLALCHEMY_ENGINE_OPTIONS(self):
@@ -113,9 +130,20 @@ class Config:
             "pool_timeout": self.DB_POOL_TIMEOUT_S,
             "pool_recycle": self.DB_POOL_RECYCLE_S,
             "pool_pre_ping": True,
+            # Error messages and logs show SQL without its parameters, which can hold
+            # token hashes, emails and other personal data.
+            "hide_parameters": True,
             # Timestamps leave the database in UTC whatever the server's zone is.
             "connect_args": {
-                "options": f"-c timezone=UTC -c statement_timeout={self.DB_STATEMENT_TIMEOUT_MS}",
+                "connect_timeout": self.DB_CONNECT_TIMEOUT_S,
+                "options": " ".join(
+                    [
+                        "-c timezone=UTC",
+                        f"-c statement_timeout={self.DB_STATEMENT_TIMEOUT_MS}",
+                        "-c idle_in_transaction_session_timeout="
+                        f"{self.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS}",
+                    ]
+                ),
             },
         }
 

@@ -5,9 +5,9 @@ from gevent import monkey
 
 monkey.patch_all()
 
-# psycopg2 is a C extension that gevent cannot patch; psycogreen makes it yield
-# to other greenlets while it waits for PostgreSQL.
-from psycogreen.gevent import patch_psycopg  # noqa: E402
+# psycopg2 is a C extension that gevent cannot patch, so a wait callback makes it
+# yield to other greenlets while it waits for PostgreSQL.
+from app.gevent_psycopg import patch_psycopg  # noqa: E402
 
 patch_psycopg()
 

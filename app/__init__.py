@@ -20,17 +20,18 @@ def create_app(config_class=Config):
             "SECRET_KEY is not set. Set it to a long random value, for example the output of "
             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
         )
-    logging.basicConfig(
-        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # Alembic announces each of its plugins at INFO on every command.
+    # Alembic announces each of its plugins at INFO whenever it is imported.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from app import models  # noqa: F401 - registers the tables on the metadata
+    from app import (
+        models,  # noqa: F401 - registers the tables on the metadata
+        observability,
+    )
     from app.extensions import api, cache, db, migrate
 
     db.init_app(app)
     cache.init_app(app)
+    observability.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     api.init_app(app)
 

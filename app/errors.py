@@ -8,7 +8,7 @@ exceptions from the services and database errors all pass through here. Details 
 import logging
 
 import marshmallow as ma
-from flask import current_app, jsonify
+from flask import current_app, g, has_request_context, jsonify
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -50,6 +50,8 @@ DOMAIN_ERROR_STATUS = {
 
 # Seconds a client should wait before retrying when the database is unavailable.
 RETRY_AFTER_S = 2
+# SQLSTATE of a statement cancelled by statement_timeout.
+QUERY_CANCELED = "57014"
 
 
 class ErrorDetailSchema(ma.Schema):
@@ -61,6 +63,12 @@ class ErrorDetailSchema(ma.Schema):
         keys=ma.fields.String(),
         values=ma.fields.List(ma.fields.String()),
         metadata={"description": "Only for validation errors: messages per request field."},
+    )
+    requestId = ma.fields.String(
+        metadata={
+            "description": "Only for 5xx errors: the request id (also in the X-Request-ID "
+            "header) under which the server logged the details."
+        },
     )
 
 
@@ -75,6 +83,8 @@ def error_response(status, code, message, fields=None, headers=None):
     body = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
+    if status >= 500 and has_request_context() and "request_id" in g:
+        body["requestId"] = g.request_id
     response = jsonify({"error": body})
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -154,11 +164,17 @@ def handle_domain_error(error):
 
 
 def handle_database_unavailable(error):
-    logger.warning("Database unavailable: %s", error)
+    # hide_parameters in the engine options keeps bound values out of this message.
+    # NOTE: PostgreSQL's own text can still quote a value, e.g. "invalid input
+    # syntax for type uuid: ...". Tokens and passwords are stored only as hashes.
+    logger.warning("Database unavailable: %s: %s", type(error).__name__, error)
+    message = "The database is unavailable. Retry shortly."
+    if getattr(getattr(error, "orig", None), "pgcode", None) == QUERY_CANCELED:
+        message = "A database query took longer than the statement timeout. Retry shortly."
     return error_response(
         503,
         "service_unavailable",
-        "The database is unavailable. Retry shortly.",
+        message,
         headers={"Retry-After": str(RETRY_AFTER_S)},
     )
 

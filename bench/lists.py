@@ -18,7 +18,7 @@ from gevent import monkey
 
 monkey.patch_all()
 
-from psycogreen.gevent import patch_psycopg  # noqa: E402
+from app.gevent_psycopg import patch_psycopg  # noqa: E402
 
 patch_psycopg()
 

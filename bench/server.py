@@ -44,8 +44,8 @@ class BenchDatabase:
         self.libpq_url = make_url(url).set(drivername="postgresql").render_as_string(False)
 
     @classmethod
-    def prepare(cls, name=DATABASE_NAME):
-        """Create, migrate and seed database ``name`` unless it already contains the large seed."""
+    def prepare(cls, name=DATABASE_NAME, size="large"):
+        """Create, migrate and seed database ``name`` unless it already contains seed ``size``."""
         admin = make_url(admin_url())
         connection = psycopg2.connect(admin.set(drivername="postgresql").render_as_string(False))
         connection.autocommit = True
@@ -57,9 +57,9 @@ class BenchDatabase:
 
         database = cls(admin.set(database=name).render_as_string(False))
         database.flask("db", "upgrade")
-        if database.count("candidates") != SIZES["large"].candidates:
-            print(f"Loading the large seed into {name} (a few minutes)...", flush=True)
-            database.flask("seed", "--size", "large", "--reset", quiet=False)
+        if database.count("candidates") != SIZES[size].candidates:
+            print(f"Loading the {size} seed into {name}...", flush=True)
+            database.flask("seed", "--size", size, "--reset", quiet=False)
         database.flask(
             "users",
             "create",
@@ -123,11 +123,19 @@ def free_port():
 
 
 class BenchServer:
-    """gunicorn serving bench.app:app (the API plus the naive routes) on loopback."""
+    """gunicorn serving ``app_module`` (by default the API plus the naive routes) on loopback.
 
-    def __init__(self, database, workers=2, environment=None):
+    The server's output goes to ``output``, an open file, or is discarded.
+    ``environment`` adds variables to the server's environment.
+    """
+
+    def __init__(
+        self, database, workers=2, app_module="bench.app:app", output=None, environment=None
+    ):
         self.database = database
         self.workers = workers
+        self.app_module = app_module
+        self.output = output
         self.extra_environment = environment or {}
         self.port = free_port()
         self.process = None
@@ -136,12 +144,12 @@ class BenchServer:
     def __enter__(self):
         self.token = self.database.flask("tokens", "create", BENCH_EMAIL).strip().splitlines()[-1]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "bench.app:app", "--workers", str(self.workers)]
+            [sys.executable, "-m", "gunicorn", self.app_module, "--workers", str(self.workers)]
             + ["--bind", f"127.0.0.1:{self.port}"],
             cwd=PROJECT_ROOT,
             env={**self.database.environment(), **self.extra_environment},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=self.output or subprocess.DEVNULL,
+            stderr=self.output or subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -1,7 +1,8 @@
 import logging
-from logging.config import fileConfig
 
 from flask import current_app
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from alembic import context
 
@@ -9,10 +10,9 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# Keep the loggers the app configured before the migration ran.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# create_app() has configured logging, so migration messages go to stdout in the
+# app's format (JSON unless LOG_FORMAT=text), as the release phase expects.
+# alembic.ini's logging sections would replace that handler.
 logger = logging.getLogger('alembic.env')
 
 
@@ -90,14 +90,20 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    connectable = get_engine()
+    # The app's statement_timeout and idle_in_transaction_session_timeout guard
+    # requests; rewriting or indexing a large table in a migration may
+    # legitimately take minutes. A separate engine without them also keeps the
+    # app's pool free of connections that lack the timeouts.
+    connectable = create_engine(
+        get_engine().url,
+        poolclass=NullPool,
+        connect_args={
+            "options": "-c timezone=UTC -c statement_timeout=0 "
+            "-c idle_in_transaction_session_timeout=0"
+        },
+    )
 
     with connectable.connect() as connection:
-        # The app's statement_timeout guards requests; rewriting or indexing a
-        # large table in a migration may legitimately take minutes.
-        connection.exec_driver_sql("SET statement_timeout = 0")
-        # End the transaction SET began, so that Alembic's own transaction commits.
-        connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -106,6 +112,7 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+    connectable.dispose()
 
 
 if context.is_offline_mode():

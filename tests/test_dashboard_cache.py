@@ -226,3 +226,26 @@ def test_config_caches_in_process_without_redis_url():
 
 def test_config_reads_the_cache_ttl():
     assert config_value("CACHE_DEFAULT_TIMEOUT", CACHE_TTL_S="5") == "5"
+
+
+def cache_counts(client, make_user):
+    _, admin = make_user("admin")
+    body = client.get("/api/metrics", headers=admin).get_json()
+    return body["cache"]["hits"], body["cache"]["misses"]
+
+
+def test_cache_hit_is_counted_in_metrics(client, auth, make_user, make_job):
+    make_job()
+    read(client, auth)
+    hits_before, _ = cache_counts(client, make_user)
+    read(client, auth)
+
+    assert cache_counts(client, make_user)[0] == hits_before + 1
+
+
+def test_cache_miss_is_counted_in_metrics(client, auth, make_user, make_job):
+    make_job()
+    _, misses_before = cache_counts(client, make_user)
+    read(client, auth, clientId=make_job()["clientId"])
+
+    assert cache_counts(client, make_user)[1] == misses_before + 1

@@ -8,6 +8,7 @@ from app.api import (
     health,
     job_candidates,
     jobs,
+    metrics,
     search,
 )
 
@@ -15,5 +16,6 @@ from app.api import (
 def register_blueprints(app, api):
     """Register the plain Flask blueprints on the app and the API ones on flask-smorest."""
     app.register_blueprint(health.blp)
-    for module in (auth, clients, jobs, candidates, job_candidates, dashboard, search):
+    app.register_blueprint(metrics.prometheus_blp)
+    for module in (auth, clients, jobs, candidates, job_candidates, dashboard, search, metrics):
         api.register_blueprint(module.blp)

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from app.errors import error_response
+from app.errors import RETRY_AFTER_S, error_response
 from app.services.health import database_is_ready
 
 blp = Blueprint("health", __name__)
@@ -20,5 +20,8 @@ def ready():
     if database_is_ready():
         return {"status": "ready", "database": "ok"}
     return error_response(
-        503, "service_unavailable", "The database is unreachable.", headers={"Retry-After": "2"}
+        503,
+        "service_unavailable",
+        "The database is unreachable.",
+        headers={"Retry-After": str(RETRY_AFTER_S)},
     )

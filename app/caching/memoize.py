@@ -10,15 +10,20 @@ with the backend's atomic add, and the others wait for its result.
 """
 
 import functools
+import threading
 import time
 
 from app.caching import generations
 from app.extensions import cache
+from app.observability import metrics
 
 # How long others wait for the caller that computes a missing entry before they
 # compute it themselves; above the slowest section under the statement timeout.
 WAIT_FOR_OTHER_S = 6.0
 POLL_INTERVAL_S = 0.02
+
+# Per thread, and per greenlet once gevent has patched threading.
+_call = threading.local()
 
 
 def _backend_available():
@@ -53,6 +58,8 @@ def fresh_memoize(*families):
         @cache.memoize()
         @functools.wraps(compute)
         def memoized(family_generations, *args):
+            # Runs only on a miss; the flag tells the caller which one it was.
+            _call.missed = True
             key = memoized.make_cache_key(memoized.uncached, family_generations, *args)
             return _compute_once(key, compute, args)
 
@@ -61,7 +68,13 @@ def fresh_memoize(*families):
             """``generation_map`` contains generations already read, e.g. once for a batch."""
             if generation_map is None:
                 generation_map = generations.read(families)
-            return memoized(tuple(generation_map[family] for family in families), *args)
+            _call.missed = False
+            result = memoized(tuple(generation_map[family] for family in families), *args)
+            if _call.missed:
+                metrics.count_cache_miss(compute.__name__)
+            else:
+                metrics.count_cache_hit(compute.__name__)
+            return result
 
         cached.families = families
         cached.uncached = compute

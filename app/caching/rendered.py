@@ -8,6 +8,7 @@ as for the memoized services.
 import hashlib
 
 from app.extensions import cache
+from app.observability import metrics
 
 
 def rendering_key(name, parts, generation_map):
@@ -24,8 +25,11 @@ def cached_rendering(name, parts, generation_map, render):
     """
     key = rendering_key(name, parts, generation_map)
     text = cache.get(key)
-    if text is None:
-        text, cacheable = render()
-        if cacheable:
-            cache.set(key, text)
+    if text is not None:
+        metrics.count_cache_hit(f"{name} response")
+        return text
+    metrics.count_cache_miss(f"{name} response")
+    text, cacheable = render()
+    if cacheable:
+        cache.set(key, text)
     return text

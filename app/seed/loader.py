@@ -71,8 +71,10 @@ def load(connection, generator, report):
     counts = {}
     with connection.cursor() as cursor:
         # The app's per-statement timeout guards requests; a COPY of millions of rows
-        # legitimately takes minutes.
+        # legitimately takes minutes, and generating the next table's rows leaves the
+        # transaction idle for a while.
         cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
 

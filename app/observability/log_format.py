@@ -1,0 +1,65 @@
+"""Log formatting: one JSON object per line on stdout, or readable text for development."""
+
+import logging
+import sys
+
+from flask import g, has_request_context
+from pythonjsonlogger.json import JsonFormatter
+
+# LogRecord attributes that every JSON line carries, and their names there. The
+# pid tells the gunicorn workers apart.
+JSON_FIELDS = ("levelname", "name", "message", "process")
+RENAMED_FIELDS = {"levelname": "level", "name": "logger", "process": "pid"}
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(requestId)s]: %(message)s"
+
+
+class RequestContextFilter(logging.Filter):
+    """Add ``requestId`` and ``userId`` of the current request to every record.
+
+    Records logged outside a request, such as at startup, get None for both.
+    """
+
+    def filter(self, record):
+        request_id = None
+        user_id = None
+        if has_request_context():
+            request_id = g.get("request_id")
+            user = g.get("current_user")
+            user_id = str(user.id) if user is not None else None
+        if not hasattr(record, "requestId"):
+            record.requestId = request_id
+        if not hasattr(record, "userId"):
+            record.userId = user_id
+        return True
+
+
+def json_formatter():
+    """Return the formatter of one JSON object per line, with a UTC ISO 8601 timestamp."""
+    return JsonFormatter(
+        JSON_FIELDS, rename_fields=RENAMED_FIELDS, timestamp=True, json_ensure_ascii=False
+    )
+
+
+def text_formatter():
+    return logging.Formatter(TEXT_FORMAT)
+
+
+def configure_logging(level, log_format):
+    """Send every log record to stdout in ``log_format`` ("json" or "text").
+
+    Replaces the handler a previous call installed, so that creating several apps
+    in one process (as the tests do) leaves a single handler.
+    """
+    if log_format not in ("json", "text"):
+        raise RuntimeError(f'LOG_FORMAT must be "json" or "text", got {log_format!r}')
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(json_formatter() if log_format == "json" else text_formatter())
+    handler.addFilter(RequestContextFilter())
+    handler.is_app_handler = True
+
+    root = logging.getLogger()
+    for previous in [h for h in root.handlers if getattr(h, "is_app_handler", False)]:
+        root.removeHandler(previous)
+    root.addHandler(handler)
+    root.setLevel(level)

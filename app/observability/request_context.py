@@ -1,0 +1,105 @@
+"""Per-request observability: the request id, the access log line and request metrics."""
+
+import logging
+import re
+import time
+import uuid
+
+from flask import current_app, g, has_request_context, request
+from sqlalchemy import event
+
+from app.extensions import db
+from app.observability import metrics
+
+logger = logging.getLogger("app.access")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# Heroku's router sends ids of 20 to 200 characters. Anything else that could
+# break a log line or a header (spaces, quotes, control characters) is replaced.
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
+# Requests that match no route share one label, so that scanning random paths
+# cannot create a metric per path.
+UNMATCHED_ROUTE = "<unmatched>"
+
+
+def request_id_from(header_value):
+    """Return ``header_value`` when it is a sane request id, else a new random one."""
+    if header_value and SANE_REQUEST_ID.fullmatch(header_value):
+        return header_value
+    return uuid.uuid4().hex
+
+
+def route_template():
+    """Return the matched URL rule (``/api/jobs/<uuid:job_id>``), never the raw path."""
+    if request.url_rule is None:
+        return UNMATCHED_ROUTE
+    return request.url_rule.rule
+
+
+def start_request():
+    g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+    g.request_started = time.perf_counter()
+    g.sql_statements = 0
+    g.sql_seconds = 0.0
+
+
+def finish_request(response):
+    """Echo the request id, count the request in the metrics and write its access line."""
+    if "request_started" not in g:
+        # A before_request hook registered earlier raised, so start_request never ran
+        # and there is nothing to time.
+        return response
+    duration_s = time.perf_counter() - g.request_started
+    response.headers[REQUEST_ID_HEADER] = g.request_id
+    route = route_template()
+
+    metrics.observe_request(request.method, route, response.status_code, duration_s)
+    metrics.record_pool_state(db.engine.pool)
+
+    duration_ms = round(duration_s * 1000, 2)
+    fields = {
+        "method": request.method,
+        "route": route,
+        "status": response.status_code,
+        "durationMs": duration_ms,
+        "responseBytes": response.calculate_content_length(),
+    }
+    slow = duration_ms >= current_app.config["LOG_SLOW_REQUEST_MS"]
+    if slow:
+        fields["sqlStatements"] = g.sql_statements
+        fields["sqlMs"] = round(g.sql_seconds * 1000, 2)
+    logger.log(
+        logging.WARNING if slow else logging.INFO,
+        "%s %s %s %.1f ms",
+        request.method,
+        route,
+        response.status_code,
+        duration_ms,
+        extra=fields,
+    )
+    return response
+
+
+def _start_statement_timer(conn, cursor, statement, parameters, context, executemany):
+    if has_request_context():
+        conn.info["statement_started"] = time.perf_counter()
+
+
+def _count_statement(conn, cursor, statement, parameters, context, executemany):
+    # A statement that failed never reaches this hook, and the next one on the
+    # connection overwrites its start time.
+    started = conn.info.pop("statement_started", None)
+    if started is None or not has_request_context() or "sql_statements" not in g:
+        return
+    g.sql_statements += 1
+    g.sql_seconds += time.perf_counter() - started
+
+
+def init_app(app):
+    """Observe each request of ``app``; call it after db.init_app(app) created the engine."""
+    app.before_request(start_request)
+    app.after_request(finish_request)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _start_statement_timer)
+    event.listen(engine, "after_cursor_execute", _count_statement)
