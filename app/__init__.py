@@ -27,15 +27,18 @@ def create_app(config_class=Config):
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     from app import models  # noqa: F401 - registers the tables on the metadata
-    from app.extensions import api, db, migrate
+    from app.extensions import api, db, migrate, sock
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     api.init_app(app)
+    sock.init_app(app)
 
+    from app import realtime
     from app.api import register_blueprints
 
     register_blueprints(app, api)
+    realtime.init_app(app, sock)
 
     from app import errors
     from app.cli import register_commands

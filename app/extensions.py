@@ -1,6 +1,7 @@
 """Extension objects, created unbound here and bound to the app in create_app()."""
 
 from flask_migrate import Migrate
+from flask_sock import Sock
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
@@ -24,3 +25,4 @@ db = SQLAlchemy(
 )
 migrate = Migrate()
 api = Api()
+sock = Sock()

@@ -1,0 +1,57 @@
+"""The JSON text frames of events, built from activity rows."""
+
+import json
+
+from app.services.events import event_resource, scope_ids
+
+# Activity actions and the event verb that clients see: a stage change is an update
+# of the application, and the activity channel says which kind of update it was.
+EVENT_VERBS = {"created": "created", "updated": "updated", "stage_changed": "updated"}
+
+
+def event_name(activity):
+    verb = EVENT_VERBS.get(activity["action"], activity["action"])
+    return f"{activity['entity_type']}.{verb}"
+
+
+def activity_data(activity):
+    """Return an activity as the activity feed shows it (ids, action, payload, no personal data)."""
+    return {
+        "id": activity["id"],
+        "action": activity["action"],
+        "entityType": activity["entity_type"],
+        "entityId": str(activity["entity_id"]),
+        "actorId": str(activity["actor_id"]) if activity["actor_id"] else None,
+        **{key: value for key, value in scope_ids(activity).items() if key != "id"},
+        "payload": activity["payload"],
+        "createdAt": activity["created_at"].isoformat(),
+    }
+
+
+def event_frames(activity, channel_names):
+    """Return ``{channel name: frame text}`` for the channels given.
+
+    The resource is read at most once for all of them.
+    """
+    resource = None
+    frames = {}
+    for name in channel_names:
+        if name == "activity":
+            event, data = "activity.created", activity_data(activity)
+        elif name == "dashboard":
+            event = "dashboard.changed"
+            data = {"entityType": activity["entity_type"], "action": activity["action"]}
+        else:
+            if resource is None:
+                resource = event_resource(activity)
+            event, data = event_name(activity), resource
+        message = {
+            "type": "event",
+            "channel": name,
+            "id": activity["id"],
+            "event": event,
+            "data": data,
+            "at": activity["created_at"].isoformat(),
+        }
+        frames[name] = json.dumps(message, separators=(",", ":"))
+    return frames
