@@ -98,7 +98,9 @@ class Connection:
             if self.on_overflow is not None:
                 self.on_overflow()
             self.close(
-                POLICY_VIOLATION, "Send queue overflow: the client did not read events fast enough"
+                POLICY_VIOLATION,
+                "Send queue overflow: the client did not read events fast enough",
+                drop_queued=True,
             )
             return
         self._queue.append(text)
@@ -125,16 +127,18 @@ class Connection:
                 subscription.last_id = event_id
                 self.send_text(text)
 
-    def close(self, code, reason):
-        """Send a close frame after what is queued is dropped, and cut the socket if it is stuck.
+    def close(self, code, reason, *, drop_queued=False):
+        """Send a close frame after the queued messages, and cut the socket if it is stuck.
 
-        The frame may never arrive when the client stopped reading, so the socket is
-        shut down after ``close_timeout_s`` whatever happens.
+        With ``drop_queued`` the close frame goes next, ahead of what was queued. The
+        frame may never arrive when the client stopped reading, so the socket is shut
+        down after ``close_timeout_s`` whatever happens.
         """
         if self.closing:
             return
         self.closing = True
-        self._queue.clear()
+        if drop_queued:
+            self._queue.clear()
         self._close_frame = (code, reason)
         self._wakeup.set()
         threading.Thread(target=self._cut_after_timeout, daemon=True).start()

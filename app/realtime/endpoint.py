@@ -42,6 +42,12 @@ def serve(app, ws):
     except ConnectionClosed:
         pass
     finally:
+        subscriptions = len(connection.subscriptions)
         hub.remove(connection)
         connection.stop()
         db.session.remove()
+        logger.info(
+            "WebSocket of user %s closed; freed %d subscriptions",
+            connection.user_id,
+            subscriptions,
+        )

@@ -113,8 +113,13 @@ class Listener:
                     rows = activities_after(self.last_id, limit=CATCH_UP_BATCH)
                     if not rows:
                         return
-                    self.hub.dispatch(rows)
-                    self.last_id = rows[-1]["id"]
+                    for row in rows:
+                        self.hub.dispatch([row])
+                        self.last_id = row["id"]
+                        # Under gevent this lets the sockets' senders write between
+                        # events, so a burst does not fill every queue before any
+                        # sender runs.
+                        time.sleep(0)
                     if len(rows) < CATCH_UP_BATCH:
                         return
             finally:
