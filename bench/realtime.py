@@ -1,0 +1,336 @@
+"""Benchmark of live updates: many subscribed sockets, a steady stream of stage changes.
+
+    .venv/bin/python -m bench.realtime [--sockets 1000] [--seconds 60] [--interval-ms 50]
+
+Creates the scratch database `ats_bench_realtime` afresh with the demo seed, serves
+the app with gunicorn's gevent worker (2 workers by default), and opens the
+sockets from this process, half subscribed to `pipeline` and half to one job's
+channel, so every socket gets every event. A writer then moves the job's
+applications through the stages with one REST PATCH every interval.
+
+For every event on every socket it records the time from the PATCH response
+(the commit had happened by then) to the frame's arrival, and the time from the
+PATCH request. It reports p50, p99 and max of both, events lost or duplicated,
+and the workers' memory per connection (resident memory after the sockets
+subscribed minus before, divided by the socket count). The report goes to
+bench/results/<date>-realtime.md and to standard output.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import gevent  # noqa: E402
+import psutil  # noqa: E402
+import psycopg2  # noqa: E402
+import websocket  # noqa: E402
+from gevent.pool import Pool  # noqa: E402
+from psycopg2 import sql  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from bench.server import admin_url, free_port  # noqa: E402
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RESULTS = PROJECT_ROOT / "bench" / "results"
+DATABASE_NAME = "ats_bench_realtime"
+SECRET_KEY = "benchmark-only-secret-key"
+EMAIL = "realtime-bench@example.com"
+STAGES = ("sourced", "applied", "screening", "interview", "offer")
+# Sockets opened at once while connecting, so the accept queues do not overflow.
+CONNECT_CONCURRENCY = 50
+
+
+def libpq(url):
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def prepare_database():
+    """Create `ats_bench_realtime` afresh, migrate it, load the demo seed; return its URL."""
+    admin = make_url(admin_url())
+    connection = psycopg2.connect(libpq(admin))
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        name = sql.Identifier(DATABASE_NAME)
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    connection.close()
+    url = admin.set(database=DATABASE_NAME).render_as_string(hide_password=False)
+    flask(url, "db", "upgrade")
+    flask(url, "seed", "--size", "demo")
+    flask(url, "users", "create", EMAIL, "--password", "benchmark-password", "--role", "recruiter")
+    return url
+
+
+def environment(url):
+    return {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY}
+
+
+def flask(url, *arguments):
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *arguments],
+        cwd=PROJECT_ROOT,
+        env=environment(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def busiest_job(url):
+    """Return the id of the job with the most applications and ``{application id: stage}``."""
+    connection = psycopg2.connect(libpq(url))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT job_id FROM job_candidates GROUP BY job_id ORDER BY count(*) DESC LIMIT 1"
+        )
+        job_id = cursor.fetchone()[0]
+        cursor.execute("SELECT id, stage FROM job_candidates WHERE job_id = %s", (job_id,))
+        applications = {str(row[0]): row[1] for row in cursor.fetchall()}
+    connection.close()
+    return str(job_id), applications
+
+
+def start_server(url, port, workers, sockets):
+    # Each gevent worker accepts at most worker_connections at once (1,000 by default).
+    connections = str(sockets + 100)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "wsgi:app", "--workers", str(workers)]
+        + ["--worker-connections", connections, "--bind", f"127.0.0.1:{port}"],
+        cwd=PROJECT_ROOT,
+        env=environment(url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("gunicorn did not start within 30 s")
+
+
+def workers_rss(server):
+    return sum(child.memory_info().rss for child in psutil.Process(server.pid).children())
+
+
+class Socket:
+    """One subscribed client; records ``(event id, arrival time)`` of every event."""
+
+    def __init__(self, url, token, channel):
+        self.received = []
+        self.ws = websocket.create_connection(url, timeout=60)
+        self.ws.send(json.dumps({"type": "auth", "token": token}))
+        self.ws.recv()
+        self.ws.send(json.dumps({"type": "subscribe", "channel": channel, "ref": "b"}))
+        reply = json.loads(self.ws.recv())
+        if reply.get("type") != "subscribed":
+            raise RuntimeError(f"subscribe failed: {reply}")
+        self.reader = gevent.spawn(self.read)
+
+    def read(self):
+        try:
+            while True:
+                frame = self.ws.recv()
+                arrived = time.perf_counter()
+                # The event id is the first "id" key of the frame; parsing the whole
+                # JSON for 20,000 frames a second would slow this load generator.
+                start = frame.find('"id":')
+                if start < 0:
+                    continue
+                end = frame.find(",", start)
+                self.received.append((int(frame[start + 5 : end]), arrived))
+        except (websocket.WebSocketException, OSError):
+            pass
+
+
+def patch(port, token, application_id, stage):
+    body = json.dumps({"stage": stage}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/job-candidates/{application_id}",
+        data=body,
+        method="PATCH",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+
+
+def next_stage(stage):
+    """Return an active stage other than ``stage``, so that every PATCH changes something."""
+    if stage not in STAGES:
+        return STAGES[0]
+    return STAGES[(STAGES.index(stage) + 1) % len(STAGES)]
+
+
+def write_changes(port, token, stages, seconds, interval_s):
+    """Move applications round-robin, one PATCH per interval; return (start, done) times.
+
+    ``stages`` maps application ids to their current stage and is kept up to date.
+    """
+    times = []
+    deadline = time.perf_counter() + seconds
+    next_at = time.perf_counter()
+    applications = list(stages)
+    number = 0
+    while time.perf_counter() < deadline:
+        gevent.sleep(max(0.0, next_at - time.perf_counter()))
+        application = applications[number % len(applications)]
+        stage = next_stage(stages[application])
+        stages[application] = stage
+        started = time.perf_counter()
+        patch(port, token, application, stage)
+        times.append((started, time.perf_counter()))
+        number += 1
+        next_at += interval_s
+    return times
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def measure(arguments):
+    url = prepare_database()
+    token = flask(url, "tokens", "create", EMAIL).strip().splitlines()[-1]
+    job_id, applications = busiest_job(url)
+    port = free_port()
+    server = start_server(url, port, arguments.workers, arguments.sockets)
+    try:
+        gevent.sleep(2)
+        rss_before = workers_rss(server)
+        ws_url = f"ws://127.0.0.1:{port}/ws"
+        channels = ["pipeline", f"job:{job_id}"]
+        pool = Pool(CONNECT_CONCURRENCY)
+        sockets = pool.map(
+            lambda n: Socket(ws_url, token, channels[n % 2]), range(arguments.sockets)
+        )
+        gevent.sleep(2)
+        rss_after = workers_rss(server)
+
+        times = write_changes(
+            port, token, applications, arguments.seconds, arguments.interval_ms / 1000
+        )
+        # Let the last events arrive.
+        gevent.sleep(3)
+        for socket in sockets:
+            socket.ws.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    event_ids = sorted({event_id for socket in sockets for event_id, _ in socket.received})
+    if len(event_ids) > len(times):
+        raise RuntimeError(f"{len(event_ids)} distinct events for {len(times)} changes")
+    # The writer is sequential and ids grow in commit order, so the k-th id is the k-th PATCH.
+    commit_times = dict(zip(event_ids, times, strict=False))
+    from_response, from_request = [], []
+    lost = duplicated = reordered = 0
+    for socket in sockets:
+        ids = [event_id for event_id, _ in socket.received]
+        lost += len(times) - len(set(ids))
+        duplicated += len(ids) - len(set(ids))
+        reordered += sum(1 for a, b in zip(ids, ids[1:], strict=False) if b <= a)
+        for event_id, arrived in socket.received:
+            started, done = commit_times[event_id]
+            from_response.append(arrived - done)
+            from_request.append(arrived - started)
+
+    return {
+        "sockets": arguments.sockets,
+        "workers": arguments.workers,
+        "changes": len(times),
+        "deliveries": len(from_response),
+        "lost": lost,
+        "duplicated": duplicated,
+        "reordered": reordered,
+        "from_response_ms": summary(from_response),
+        "from_request_ms": summary(from_request),
+        "memory_per_connection_kib": (rss_after - rss_before) / arguments.sockets / 1024,
+    }
+
+
+def summary(values):
+    if not values:
+        return {"p50": None, "p99": None, "max": None}
+    return {
+        "p50": statistics.median(values) * 1000,
+        "p99": percentile(values, 0.99) * 1000,
+        "max": max(values) * 1000,
+    }
+
+
+def report(arguments, result):
+    def latency(key):
+        numbers = result[key]
+        if numbers["p50"] is None:
+            return "no events"
+        p50, p99, worst = numbers["p50"], numbers["p99"], numbers["max"]
+        return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms"
+
+    command = " ".join(["python -m bench.realtime", *sys.argv[1:]])
+    return "\n".join(
+        [
+            f"# Live updates benchmark, {dt.date.today().isoformat()}",
+            "",
+            f"- command: `{command}`",
+            f"- machine: {os.cpu_count()} cores, {platform.machine()}, "
+            f"{psutil.virtual_memory().total / 2**30:.0f} GiB; the load generator, gunicorn "
+            "and PostgreSQL share it",
+            f"- data: demo seed; {result['sockets']} sockets over {result['workers']} gevent "
+            f"workers, half on `pipeline` and half on the busiest job's channel",
+            f"- load: one stage change (REST PATCH) every {arguments.interval_ms} ms for "
+            f"{arguments.seconds} s: {result['changes']} changes, "
+            f"{result['deliveries']} deliveries",
+            "",
+            "| measure | result |",
+            "|---|---|",
+            f"| PATCH response to receipt (commit to receipt) | {latency('from_response_ms')} |",
+            f"| PATCH request to receipt (upper bound) | {latency('from_request_ms')} |",
+            f"| events lost / duplicated / out of order | {result['lost']} / "
+            f"{result['duplicated']} / {result['reordered']} |",
+            f"| worker memory per connection | {result['memory_per_connection_kib']:.0f} KiB |",
+            "",
+        ]
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sockets", type=int, default=1000, help="sockets to open (1000)")
+    parser.add_argument("--seconds", type=int, default=60, help="seconds of changes (60)")
+    parser.add_argument("--interval-ms", type=int, default=50, help="ms between changes (50)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--output", help="report path; default bench/results/<date>-realtime.md")
+    arguments = parser.parse_args()
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = min(hard, max(soft, arguments.sockets + 1000))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+    text = report(arguments, measure(arguments))
+    print(text)
+    output = Path(arguments.output or RESULTS / f"{dt.date.today().isoformat()}-realtime.md")
+    output.write_text(text)
+    print(f"Wrote {output}")
+
+
+if __name__ == "__main__":
+    main()
