@@ -495,3 +495,27 @@ def test_ws_stuck_client_does_not_hold_back_a_healthy_one(app, database_url, tmp
     assert len({event["id"] for event in received}) == EVENT_COUNT
     assert ended
     assert "Disconnecting WebSocket of user" in log
+
+
+def test_ws_listener_reconnects_and_delivers_what_it_missed(
+    server, database_url, connect, token, application
+):
+    client = connect(token)
+    client.subscribe(f"job:{application['jobId']}")
+    connection = psycopg2.connect(_libpq_url(database_url))
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = 'ats-realtime-listener' AND datname = current_database()"
+        )
+        terminated = cursor.fetchone()[0]
+    connection.close()
+
+    # Committed while the listeners are reconnecting.
+    move(server, token, application["id"], "interview")
+    (event,) = client.events(1, timeout=15)
+
+    assert terminated >= 1
+    assert event["data"]["stage"] == "interview"
+    assert "Realtime listener lost PostgreSQL" in server.log()
