@@ -76,17 +76,17 @@ class Config:
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
 
-    # Live updates over WebSocket (/ws), per socket unless said otherwise
+    # Live updates over WebSocket (/ws), per socket unless noted
     # Seconds a new socket has to send its auth message before it is closed.
     REALTIME_AUTH_TIMEOUT_S = env_float("REALTIME_AUTH_TIMEOUT_S", 5.0)
-    # Seconds between server pings; a client that has not answered the previous
-    # ping by the next one is dropped. Must be above 0.
+    # Seconds between server pings. A client whose pong to one ping has not arrived
+    # by the next ping is dropped. Must be above 0.
     REALTIME_PING_INTERVAL_S = env_float("REALTIME_PING_INTERVAL_S", 25.0)
     # Messages waiting to be sent; a client that falls further behind is disconnected.
     REALTIME_SEND_QUEUE_MAX = env_int("REALTIME_SEND_QUEUE_MAX", 256)
     # Seconds one write may block before the client is dropped as stuck.
     REALTIME_SEND_TIMEOUT_S = env_float("REALTIME_SEND_TIMEOUT_S", 10.0)
-    # Seconds a closing socket waits for the client's close answer before it is cut.
+    # Seconds a closing socket waits for the client's close reply before it is cut.
     REALTIME_CLOSE_TIMEOUT_S = env_float("REALTIME_CLOSE_TIMEOUT_S", 2.0)
     # Client messages above this size get an error reply; 4 KiB is far above any
     # valid message. Frames above REALTIME_MAX_FRAME_BYTES close the socket (1009).
@@ -95,7 +95,7 @@ class Config:
     # Error replies in one minute after which the socket is closed as flooding.
     REALTIME_MAX_ERRORS_PER_MINUTE = env_int("REALTIME_MAX_ERRORS_PER_MINUTE", 30)
     REALTIME_MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 100)
-    # Most events one subscribe may replay; beyond it the reply says recovered: false.
+    # Max events one subscribe may replay. Beyond it the reply has recovered: false.
     REALTIME_REPLAY_MAX_EVENTS = env_int("REALTIME_REPLAY_MAX_EVENTS", 1000)
     # Seconds of silence after which the listener checks its PostgreSQL connection,
     # and the longest wait between its reconnection attempts.

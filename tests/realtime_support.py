@@ -105,7 +105,7 @@ def http(base, path, *, method="GET", body=None, token=None):
 class WsClient:
     """A websocket-client connection whose frames a thread reads into a queue.
 
-    Reading all the time also answers the server's pings, as a browser does.
+    Reading all the time also sends pongs to the server's pings, as a browser does.
     """
 
     def __init__(self, url, token=None, timeout=5):

@@ -91,10 +91,16 @@ def test_reader_never_sees_a_smaller_id_appear_later(connect):
     assert appeared_below == 0
 
 
-def test_commit_notifies_the_final_id(connect):
+def listen(connect):
+    """Return an autocommit connection that LISTENs on the activities channel."""
     listener = connect(autocommit=True)
     with listener.cursor() as cursor:
         cursor.execute("LISTEN activities")
+    return listener
+
+
+def test_commit_notifies_the_final_id(connect):
+    listener = listen(connect)
     writer = connect()
     entity_id = uuid.uuid4()
     insert_activity(writer, entity_id)
@@ -108,9 +114,7 @@ def test_commit_notifies_the_final_id(connect):
 
 
 def test_rollback_notifies_nothing_and_keeps_no_row(connect):
-    listener = connect(autocommit=True)
-    with listener.cursor() as cursor:
-        cursor.execute("LISTEN activities")
+    listener = listen(connect)
     writer = connect()
     entity_id = uuid.uuid4()
     insert_activity(writer, entity_id)

@@ -215,9 +215,7 @@ def test_ws_failed_patch_sends_nothing(server, connect, token, application):
     assert event["data"]["stage"] == "offer"
 
 
-def test_ws_replay_since_after_disconnect_has_no_gap_or_duplicate(
-    server, database_url, connect, token, application
-):
+def test_ws_replay_after_disconnect_is_exact(server, database_url, connect, token, application):
     channel = f"job:{application['jobId']}"
     first = connect(token)
     first.subscribe(channel)
@@ -422,7 +420,7 @@ def test_ws_client_that_stops_answering_pings_is_dropped(server, make_token):
     ws.recv()
     ws.send('{"type": "subscribe", "channel": "pipeline", "ref": "p"}')
 
-    # Nothing reads, so nothing answers the pings sent every second.
+    # Nothing reads, so no pong replies to the pings sent every second.
     time.sleep(3.5)
     codes = []
     try:
@@ -442,7 +440,7 @@ def test_ws_client_that_stops_answering_pings_is_dropped(server, make_token):
 EVENT_COUNT = 1500
 
 
-def test_ws_stuck_client_does_not_hold_back_a_healthy_one(app, database_url, tmp_path, make_token):
+def test_ws_stuck_client_spares_healthy_one(app, database_url, tmp_path, make_token):
     """A client that stops reading is disconnected when its queue fills; the other gets all."""
     settings = {
         "REALTIME_PING_INTERVAL_S": "30",

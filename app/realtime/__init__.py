@@ -1,6 +1,6 @@
 """Live updates over WebSocket on /ws: committed activities pushed to subscribed clients.
 
-Hooks for other features, all acting on the calling worker process unless said:
+Hooks for other features, each acting on the calling worker process unless noted:
 
 - ``stats()``: counters and gauges of this worker's sockets, for metrics.
 - ``close_all_sockets(code=1001, reason=...)``: close every socket of this worker,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import true
 
 from app.models import Activity
+from app.realtime.errors import ProtocolError
 from app.services import candidates, jobs
 from app.services.permissions import require_reader
 
@@ -21,13 +22,8 @@ ENTITY_CHANNELS = ("job", "candidate")
 MAX_CHANNEL_LENGTH = 100
 
 
-class ChannelError(Exception):
-    """A subscribe request that names no valid channel, or one the user may not follow."""
-
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ChannelError(ProtocolError):
+    """A channel name that is invalid or names no channel."""
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ class Connection:
     Every outgoing message goes through a queue of at most ``max_queue`` messages,
     drained by this connection's own sender greenlet, so a client that reads slowly
     only blocks its own sender. A client that falls behind by more than the queue
-    holds is disconnected.
+    contains is disconnected.
     """
 
     def __init__(self, ws, *, max_queue, close_timeout_s, on_overflow=None):
@@ -172,15 +172,15 @@ class Connection:
                     self.ws.send(self._queue.popleft())
                 if self._close_frame is not None:
                     self.ws.close(*self._close_frame)
-                    # simple-websocket shuts the socket when the client answers the close.
-                    self._wait_for_close_answer()
+                    # simple-websocket closes the socket when the client's close reply arrives.
+                    self._wait_for_close_reply()
                     return
         except (ConnectionClosed, OSError) as error:
             logger.info("WebSocket of user %s closed while sending: %s", self.user_id, error)
         finally:
             self.closed.set()
 
-    def _wait_for_close_answer(self):
+    def _wait_for_close_reply(self):
         deadline = time.monotonic() + self.close_timeout_s
         while self.ws.thread.is_alive() and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -5,7 +5,7 @@ import json
 from app.services.events import event_resource, scope_ids
 
 # Activity actions and the event verb that clients see: a stage change is an update
-# of the application, and the activity channel says which kind of update it was.
+# of the application, and the activity channel's payload names which kind it was.
 EVENT_VERBS = {"created": "created", "updated": "updated", "stage_changed": "updated"}
 
 

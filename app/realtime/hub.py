@@ -2,13 +2,16 @@
 
 import logging
 import threading
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 
 from app.realtime.channels import channel_names_for
 from app.realtime.connection import GOING_AWAY, POLICY_VIOLATION
 from app.realtime.frames import event_frames
 
 logger = logging.getLogger(__name__)
+
+# Revocations remembered per worker; only the last few seconds' ones matter.
+REVOKED_TOKENS_KEPT = 1000
 
 
 class Hub:
@@ -22,10 +25,13 @@ class Hub:
         self.connections = set()
         self.by_channel = defaultdict(set)
         self.counters = Counter()
-        # Set by the listener once it is listening and knows the newest event id.
+        # Set by the listener once it is listening and has read the newest event id.
         self.ready = threading.Event()
         # The Listener that feeds this hub, once app.realtime.get_hub has started it.
         self.listener = None
+        # Recently revoked token ids, for a socket whose authentication read its token
+        # just before the revocation committed, when the notification came first.
+        self.revoked_tokens = deque(maxlen=REVOKED_TOKENS_KEPT)
 
     def add(self, connection):
         self.connections.add(connection)
@@ -79,6 +85,7 @@ class Hub:
 
     def close_token(self, token_id):
         """Close the sockets of this worker that authenticated with ``token_id``."""
+        self.revoked_tokens.append(str(token_id))
         matching = [c for c in self.connections if str(c.token_id) == str(token_id)]
         for connection in matching:
             connection.close(POLICY_VIOLATION, "The token was revoked.")

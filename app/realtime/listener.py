@@ -29,10 +29,10 @@ def listener_dsn(database_uri):
 class Listener:
     """One greenlet per worker with its own connection, outside the pool, that LISTENs.
 
-    A notification only says that activities up to some id committed: the listener
-    then reads every activity above the last one it dispatched, in id order. Ids
-    grow in commit order, so this misses nothing, and after a reconnect the same
-    read catches up on what was committed while it was away.
+    A notification only wakes the listener, which then reads every activity above
+    the last one it dispatched, in id order. Ids grow in commit order, so this
+    misses nothing, and after a reconnect the same read catches up on what was
+    committed while it was away.
     """
 
     def __init__(self, app, hub):

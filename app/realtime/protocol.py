@@ -7,8 +7,9 @@ import time
 from collections import deque
 
 from app.extensions import db
-from app.realtime.channels import ChannelError, authorize_channel, parse_channel
+from app.realtime.channels import authorize_channel, parse_channel
 from app.realtime.connection import POLICY_VIOLATION, Subscription
+from app.realtime.errors import ProtocolError
 from app.realtime.frames import event_frames
 from app.realtime.replay import load_replay
 from app.services.exceptions import DomainError
@@ -21,13 +22,6 @@ RECEIVE_POLL_S = 1.0
 MAX_REF_LENGTH = 100
 # Error replies counted for flood protection, over this window.
 ERROR_WINDOW_S = 60.0
-
-
-class ProtocolError(Exception):
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def _error(code, message, ref=None):
@@ -88,6 +82,10 @@ class ClientSession:
         self.user = api_token.user
         self.connection.token_id = api_token.id
         self.connection.user_id = self.user.id
+        if str(api_token.id) in self.hub.revoked_tokens:
+            self.hub.counters["auth_failures"] += 1
+            self.connection.close(POLICY_VIOLATION, "The token was revoked.")
+            return False
         self.connection.send_json({"type": "authenticated", "userId": str(self.user.id)})
         logger.info(
             "WebSocket authenticated for user %s (token %s) in worker %d",
@@ -139,7 +137,7 @@ class ClientSession:
                     "unknown_type",
                     f"Unknown message type {kind!r}. Types are subscribe, unsubscribe and ping.",
                 )
-        except (ProtocolError, ChannelError, DomainError) as error:
+        except (ProtocolError, DomainError) as error:
             self.reply_error(error.code, error.message, ref)
 
     def reply_error(self, code, message, ref):

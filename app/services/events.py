@@ -16,7 +16,7 @@ from app.schemas.job_candidate import JobCandidateSchema
 from app.services import candidates, clients, job_candidates, jobs
 from app.services.exceptions import NotFound
 
-# How each entity type's current state is read and serialized for an event.
+# The read function and schema of each entity type's current state, for events.
 RESOURCE_READERS = {
     "job_candidate": (job_candidates.get_application, JobCandidateSchema()),
     "job": (jobs.get_job, JobSchema()),
