@@ -29,6 +29,7 @@ import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -104,7 +105,7 @@ def busiest_job(url):
     return str(job_id), applications
 
 
-def start_server(url, port, workers, sockets):
+def start_server(url, port, workers, sockets, log):
     # Each gevent worker accepts at most worker_connections at once (1,000 by default).
     connections = str(sockets + 100)
     process = subprocess.Popen(
@@ -112,8 +113,8 @@ def start_server(url, port, workers, sockets):
         + ["--worker-connections", connections, "--bind", f"127.0.0.1:{port}"],
         cwd=PROJECT_ROOT,
         env=environment(url),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -128,6 +129,11 @@ def start_server(url, port, workers, sockets):
 
 def workers_rss(server):
     return sum(child.memory_info().rss for child in psutil.Process(server.pid).children())
+
+
+# The application id and stage of each event id, parsed from the first frame that
+# carries it. All sockets live in this process, so one dict serves them all.
+EVENT_CHANGES = {}
 
 
 class Socket:
@@ -149,13 +155,17 @@ class Socket:
             while True:
                 frame = self.ws.recv()
                 arrived = time.perf_counter()
-                # The event id is the first "id" key of the frame; parsing the whole
-                # JSON for 20,000 frames a second would slow this load generator.
+                # The event id is the first "id" key of the frame. Only the first frame
+                # of each event is parsed whole: parsing 20,000 frames a second would
+                # slow this load generator.
                 start = frame.find('"id":')
                 if start < 0:
                     continue
-                end = frame.find(",", start)
-                self.received.append((int(frame[start + 5 : end]), arrived))
+                event_id = int(frame[start + 5 : frame.find(",", start)])
+                if event_id not in EVENT_CHANGES:
+                    data = json.loads(frame)["data"]
+                    EVENT_CHANGES[event_id] = (data["id"], data["stage"])
+                self.received.append((event_id, arrived))
         except (websocket.WebSocketException, OSError):
             pass
 
@@ -180,26 +190,36 @@ def next_stage(stage):
 
 
 def write_changes(port, token, stages, seconds, interval_s):
-    """Move applications round-robin, one PATCH per interval; return (start, done) times.
+    """Start one PATCH every interval, whatever earlier ones take; return their records.
 
+    Each record is ``[application id, stage, request time, response time]``.
     ``stages`` maps application ids to their current stage and is kept up to date.
+    Applications are moved round-robin, so one application is moved again only
+    after all the others, long after its previous event arrived.
     """
-    times = []
+    records = []
+    requests = []
+    applications = list(stages)
     deadline = time.perf_counter() + seconds
     next_at = time.perf_counter()
-    applications = list(stages)
     number = 0
     while time.perf_counter() < deadline:
         gevent.sleep(max(0.0, next_at - time.perf_counter()))
         application = applications[number % len(applications)]
         stage = next_stage(stages[application])
         stages[application] = stage
-        started = time.perf_counter()
-        patch(port, token, application, stage)
-        times.append((started, time.perf_counter()))
+        record = [application, stage, time.perf_counter(), None]
+        records.append(record)
+        requests.append(gevent.spawn(send_change, port, token, record))
         number += 1
         next_at += interval_s
-    return times
+    gevent.joinall(requests, raise_error=True)
+    return records
+
+
+def send_change(port, token, record):
+    patch(port, token, record[0], record[1])
+    record[3] = time.perf_counter()
 
 
 def percentile(values, fraction):
@@ -212,51 +232,64 @@ def measure(arguments):
     token = flask(url, "tokens", "create", EMAIL).strip().splitlines()[-1]
     job_id, applications = busiest_job(url)
     port = free_port()
-    server = start_server(url, port, arguments.workers, arguments.sockets)
+    log_path = Path(tempfile.gettempdir()) / f"bench-realtime-{port}.log"
+    print(f"gunicorn logs to {log_path}", flush=True)
+    with open(log_path, "wb") as log:
+        server = start_server(url, port, arguments.workers, arguments.sockets, log)
+    sockets = []
     try:
         gevent.sleep(2)
         rss_before = workers_rss(server)
         ws_url = f"ws://127.0.0.1:{port}/ws"
         channels = ["pipeline", f"job:{job_id}"]
         pool = Pool(CONNECT_CONCURRENCY)
-        sockets = pool.map(
+        sockets[:] = pool.map(
             lambda n: Socket(ws_url, token, channels[n % 2]), range(arguments.sockets)
         )
         gevent.sleep(2)
         rss_after = workers_rss(server)
 
-        times = write_changes(
+        records = write_changes(
             port, token, applications, arguments.seconds, arguments.interval_ms / 1000
         )
         # Let the last events arrive.
         gevent.sleep(3)
+    finally:
         for socket in sockets:
             socket.ws.close()
-    finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
-    event_ids = sorted({event_id for socket in sockets for event_id, _ in socket.received})
-    if len(event_ids) > len(times):
-        raise RuntimeError(f"{len(event_ids)} distinct events for {len(times)} changes")
-    # The writer is sequential and ids grow in commit order, so the k-th id is the k-th PATCH.
-    commit_times = dict(zip(event_ids, times, strict=False))
+    first_arrivals = {}
+    for socket in sockets:
+        for event_id, arrived in socket.received:
+            first_arrivals[event_id] = min(arrived, first_arrivals.get(event_id, arrived))
+    change_records = {
+        event_id: change_of(records, event_id, arrived)
+        for event_id, arrived in first_arrivals.items()
+    }
     from_response, from_request = [], []
     lost = duplicated = reordered = 0
     for socket in sockets:
         ids = [event_id for event_id, _ in socket.received]
-        lost += len(times) - len(set(ids))
+        lost += len(records) - len(set(ids))
         duplicated += len(ids) - len(set(ids))
         reordered += sum(1 for a, b in zip(ids, ids[1:], strict=False) if b <= a)
         for event_id, arrived in socket.received:
-            started, done = commit_times[event_id]
+            _, _, started, done = change_records[event_id]
             from_response.append(arrived - done)
             from_request.append(arrived - started)
 
     return {
         "sockets": arguments.sockets,
         "workers": arguments.workers,
-        "changes": len(times),
+        "changes": len(records),
+        "events": len(first_arrivals),
+        "rate": len(records) / arguments.seconds,
         "deliveries": len(from_response),
         "lost": lost,
         "duplicated": duplicated,
@@ -265,6 +298,21 @@ def measure(arguments):
         "from_request_ms": summary(from_request),
         "memory_per_connection_kib": (rss_after - rss_before) / arguments.sockets / 1024,
     }
+
+
+def change_of(records, event_id, arrived):
+    """Return the record of the PATCH behind an event.
+
+    That is the latest PATCH of the event's application and stage sent before the
+    event first arrived.
+    """
+    application, stage = EVENT_CHANGES[event_id]
+    candidates = [
+        record
+        for record in records
+        if record[0] == application and record[1] == stage and record[2] <= arrived
+    ]
+    return candidates[-1]
 
 
 def summary(values):
@@ -296,8 +344,9 @@ def report(arguments, result):
             "and PostgreSQL share it",
             f"- data: demo seed; {result['sockets']} sockets over {result['workers']} gevent "
             f"workers, half on `pipeline` and half on the busiest job's channel",
-            f"- load: one stage change (REST PATCH) every {arguments.interval_ms} ms for "
-            f"{arguments.seconds} s: {result['changes']} changes, "
+            f"- load: one stage change (REST PATCH) started every {arguments.interval_ms} ms "
+            f"for {arguments.seconds} s: {result['changes']} changes "
+            f"({result['rate']:.1f}/s), {result['events']} distinct events seen, "
             f"{result['deliveries']} deliveries",
             "",
             "| measure | result |",
