@@ -86,7 +86,10 @@ class Connection:
         self.send_text(json.dumps(message, separators=(",", ":")))
 
     def send_text(self, text):
-        """Queue a text frame, or disconnect the client when its queue is full."""
+        """Queue a text message, or disconnect the client when its queue is full.
+
+        ``text`` is a str, or bytes of a whole frame made by frames.encode_text_frame.
+        """
         if self.closing:
             return
         if len(self._queue) >= self.max_queue:
@@ -169,7 +172,11 @@ class Connection:
                 self._wakeup.wait()
                 self._wakeup.clear()
                 while self._queue:
-                    self.ws.send(self._queue.popleft())
+                    message = self._queue.popleft()
+                    if isinstance(message, bytes):
+                        self.ws.sock.send(message)
+                    else:
+                        self.ws.send(message)
                 if self._close_frame is not None:
                     self.ws.close(*self._close_frame)
                     # simple-websocket closes the socket when the client's close reply arrives.

@@ -9,6 +9,25 @@ from app.services.events import event_resource, scope_ids
 EVENT_VERBS = {"created": "created", "updated": "updated", "stage_changed": "updated"}
 
 
+def encode_text_frame(text):
+    """Return a whole, unmasked WebSocket text frame for ``text`` (RFC 6455, section 5.2).
+
+    An event goes to many sockets, so it is framed once here instead of once per
+    socket by wsproto. The frame is uncompressed, which RFC 7692 allows on a
+    connection that negotiated permessage-deflate too, and it leaves the
+    compression context of the messages wsproto compresses untouched.
+    """
+    payload = text.encode("utf-8")
+    length = len(payload)
+    if length < 126:
+        header = bytes((0x81, length))
+    elif length < 1 << 16:
+        header = bytes((0x81, 126)) + length.to_bytes(2, "big")
+    else:
+        header = bytes((0x81, 127)) + length.to_bytes(8, "big")
+    return header + payload
+
+
 def event_name(activity):
     verb = EVENT_VERBS.get(activity["action"], activity["action"])
     return f"{activity['entity_type']}.{verb}"

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict, deque
 
 from app.realtime.channels import channel_names_for
 from app.realtime.connection import GOING_AWAY, POLICY_VIOLATION
-from app.realtime.frames import event_frames
+from app.realtime.frames import encode_text_frame, event_frames
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +71,9 @@ class Hub:
             if not names:
                 continue
             for name, text in event_frames(activity, names).items():
+                frame = encode_text_frame(text)
                 for connection in list(self.by_channel.get(name, ())):
-                    connection.deliver(name, activity["id"], text)
+                    connection.deliver(name, activity["id"], frame)
                     self.counters["events_sent"] += 1
 
     def close_all(self, code=GOING_AWAY, reason="The server is shutting down. Reconnect."):
