@@ -200,6 +200,25 @@ class Socket:
             data = json.loads(payload)["data"]
             EVENT_CHANGES[event_id] = (data["id"], data["stage"])
         self.received.append((event_id, arrived))
+        LAST_ARRIVAL[0] = arrived
+
+
+# The arrival time of the newest frame on any socket.
+LAST_ARRIVAL = [0.0]
+# After the last change, wait until no frame arrived for DRAIN_QUIET_S, at most
+# DRAIN_MAX_S, so that events still in flight count as late, not as lost.
+DRAIN_QUIET_S = 3.0
+DRAIN_MAX_S = 60.0
+
+
+def wait_for_quiet(quiet_s, max_s):
+    """Sleep until no frame arrived for ``quiet_s`` or ``max_s`` passed; return the time."""
+    deadline = time.perf_counter() + max_s
+    while time.perf_counter() < deadline:
+        if time.perf_counter() - LAST_ARRIVAL[0] >= quiet_s:
+            break
+        gevent.sleep(0.2)
+    return time.perf_counter()
 
 
 OPCODE_CLOSE = 0x8
@@ -310,12 +329,12 @@ def measure(arguments):
         gevent.sleep(2)
         rss_after = workers_rss(server)
 
+        changes_started = time.perf_counter()
         cpu_before = workers_cpu(server), process_cpu()
         records = write_changes(
             port, token, applications, arguments.seconds, arguments.interval_ms / 1000
         )
-        # Let the last events arrive.
-        gevent.sleep(3)
+        drained_at = wait_for_quiet(DRAIN_QUIET_S, DRAIN_MAX_S)
         cpu_used = workers_cpu(server) - cpu_before[0], process_cpu() - cpu_before[1]
     finally:
         for socket in sockets:
@@ -366,7 +385,7 @@ def measure(arguments):
         "memory_per_connection_kib": (rss_after - rss_before) / arguments.sockets / 1024,
         "workers_cpu_s": cpu_used[0],
         "generator_cpu_s": cpu_used[1],
-        "wall_s": arguments.seconds + 3,
+        "wall_s": round(drained_at - changes_started),
     }
 
 
