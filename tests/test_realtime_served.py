@@ -149,7 +149,6 @@ def test_ws_unsubscribe_is_acknowledged(connect, token):
 def test_ws_patch_reaches_sockets_on_every_worker(server, connect, token, application):
     channel = f"job:{application['jobId']}"
     clients = []
-    pids_before = len(server.worker_pids_of_sockets())
     # Connections land on whichever worker accepts first; open them until both have some.
     while len(clients) < 40 and (len(clients) < 4 or len(server.worker_pids_of_sockets()) < 2):
         client = connect(token)
@@ -158,7 +157,6 @@ def test_ws_patch_reaches_sockets_on_every_worker(server, connect, token, applic
 
     moved = move(server, token, application["id"], "interview")
 
-    assert pids_before <= 2
     assert len(server.worker_pids_of_sockets()) == 2
     for client in clients:
         (event,) = client.events(1)
