@@ -83,6 +83,8 @@ class Config:
     # by the next ping is dropped. Must be above 0.
     REALTIME_PING_INTERVAL_S = env_float("REALTIME_PING_INTERVAL_S", 25.0)
     # Messages waiting to be sent; a client that falls further behind is disconnected.
+    # The listener hands out up to 16 events per channel at a time, so keep it well
+    # above 16 times the channels a client follows.
     REALTIME_SEND_QUEUE_MAX = env_int("REALTIME_SEND_QUEUE_MAX", 256)
     # Seconds one write may block before the client is dropped as stuck.
     REALTIME_SEND_TIMEOUT_S = env_float("REALTIME_SEND_TIMEOUT_S", 10.0)

@@ -174,7 +174,7 @@ class Connection:
                 while self._queue:
                     message = self._queue.popleft()
                     if isinstance(message, bytes):
-                        self.ws.sock.send(message)
+                        self.ws.sock.send(self._join_frames(message))
                     else:
                         self.ws.send(message)
                 if self._close_frame is not None:
@@ -186,6 +186,13 @@ class Connection:
             logger.info("WebSocket of user %s closed while sending: %s", self.user_id, error)
         finally:
             self.closed.set()
+
+    def _join_frames(self, first):
+        """Return ``first`` with the whole frames queued right after it, to write at once."""
+        frames = [first]
+        while self._queue and isinstance(self._queue[0], bytes):
+            frames.append(self._queue.popleft())
+        return b"".join(frames)
 
     def _wait_for_close_reply(self):
         deadline = time.monotonic() + self.close_timeout_s

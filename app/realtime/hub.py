@@ -65,8 +65,8 @@ class Hub:
         A frame is built once per channel and shared by all its sockets. A socket's
         full queue disconnects that socket without delaying the others.
         """
-        # NOTE: a smoke run on a loaded 2-core machine measured about 74 µs of worker
-        # CPU per delivery, so 1,000 sockets at 20 events/s fell seconds behind there
+        # NOTE: a smoke run on a loaded 2-core machine measured about 41 µs of worker
+        # CPU per delivery, and 1,000 sockets at 20 events/s had a p99 of 1.1 s there
         # (bench/results/2026-12-04-realtime-smoke.md).
         for activity in activities:
             self.counters["events_received"] += 1

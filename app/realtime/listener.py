@@ -18,6 +18,9 @@ ACTIVITIES_CHANNEL = "activities"
 TOKEN_REVOCATIONS_CHANNEL = "token_revocations"
 # Activities read per query while catching up, so a long outage is read in pages.
 CATCH_UP_BATCH = 500
+# Events dispatched before the senders get to run. Each sender then writes them in
+# one system call; the batch must stay well below REALTIME_SEND_QUEUE_MAX.
+DISPATCH_BATCH = 16
 
 
 def listener_dsn(database_uri):
@@ -113,11 +116,12 @@ class Listener:
                     rows = activities_after(self.last_id, limit=CATCH_UP_BATCH)
                     if not rows:
                         return
-                    for row in rows:
-                        self.hub.dispatch([row])
-                        self.last_id = row["id"]
+                    for start in range(0, len(rows), DISPATCH_BATCH):
+                        batch = rows[start : start + DISPATCH_BATCH]
+                        self.hub.dispatch(batch)
+                        self.last_id = batch[-1]["id"]
                         # Under gevent this lets the sockets' senders write between
-                        # events, so a burst does not fill every queue before any
+                        # batches, so a burst does not fill every queue before any
                         # sender runs.
                         time.sleep(0)
                     if len(rows) < CATCH_UP_BATCH:
