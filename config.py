@@ -109,6 +109,34 @@ class Config:
     # `total` stops counting and the best match may be missed.
     SEARCH_MAX_RANKED_MATCHES = env_int("SEARCH_MAX_RANKED_MATCHES", 200)
 
+    # Live updates over WebSocket (/ws), per socket unless noted
+    # Seconds a new socket has to send its auth message before it is closed.
+    REALTIME_AUTH_TIMEOUT_S = env_float("REALTIME_AUTH_TIMEOUT_S", 5.0)
+    # Seconds between server pings. A client whose pong to one ping has not arrived
+    # by the next ping is dropped. Must be above 0.
+    REALTIME_PING_INTERVAL_S = env_float("REALTIME_PING_INTERVAL_S", 25.0)
+    # Messages waiting to be sent; a client that falls further behind is disconnected.
+    # The listener hands out up to 16 events per channel at a time, so keep it well
+    # above 16 times the channels a client follows.
+    REALTIME_SEND_QUEUE_MAX = env_int("REALTIME_SEND_QUEUE_MAX", 256)
+    # Seconds one write may block before the client is dropped as stuck.
+    REALTIME_SEND_TIMEOUT_S = env_float("REALTIME_SEND_TIMEOUT_S", 10.0)
+    # Seconds a closing socket waits for the client's close reply before it is cut.
+    REALTIME_CLOSE_TIMEOUT_S = env_float("REALTIME_CLOSE_TIMEOUT_S", 2.0)
+    # Client messages above this size get an error reply; 4 KiB is far above any
+    # valid message. Frames above REALTIME_MAX_FRAME_BYTES close the socket (1009).
+    REALTIME_MAX_MESSAGE_BYTES = env_int("REALTIME_MAX_MESSAGE_BYTES", 4096)
+    REALTIME_MAX_FRAME_BYTES = env_int("REALTIME_MAX_FRAME_BYTES", 65536)
+    # Error replies in one minute after which the socket is closed as flooding.
+    REALTIME_MAX_ERRORS_PER_MINUTE = env_int("REALTIME_MAX_ERRORS_PER_MINUTE", 30)
+    REALTIME_MAX_SUBSCRIPTIONS = env_int("REALTIME_MAX_SUBSCRIPTIONS", 100)
+    # Max events one subscribe may replay. Beyond it the reply has recovered: false.
+    REALTIME_REPLAY_MAX_EVENTS = env_int("REALTIME_REPLAY_MAX_EVENTS", 1000)
+    # Seconds of silence after which the listener checks its PostgreSQL connection,
+    # and the longest wait between its reconnection attempts.
+    REALTIME_LISTENER_KEEPALIVE_S = env_float("REALTIME_LISTENER_KEEPALIVE_S", 30.0)
+    REALTIME_LISTENER_RETRY_MAX_S = env_float("REALTIME_LISTENER_RETRY_MAX_S", 30.0)
+
     # Logging: "json" writes one JSON object per line, "text" readable lines.
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
@@ -121,6 +149,14 @@ class Config:
     # The access log, request ids and request metrics. Only the overhead benchmark
     # turns this off, so it is not read from the environment.
     OBSERVE_REQUESTS = True
+
+    @property
+    def SOCK_SERVER_OPTIONS(self):
+        """Options of flask-sock's simple-websocket server."""
+        return {
+            "ping_interval": self.REALTIME_PING_INTERVAL_S,
+            "max_message_size": self.REALTIME_MAX_FRAME_BYTES,
+        }
 
     @property
     def SQLALCHEMY_ENGINE_OPTIONS(self):

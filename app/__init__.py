@@ -27,17 +27,20 @@ def create_app(config_class=Config):
         models,  # noqa: F401 - registers the tables on the metadata
         observability,
     )
-    from app.extensions import api, cache, db, migrate
+    from app.extensions import api, cache, db, migrate, sock
 
     db.init_app(app)
     cache.init_app(app)
     observability.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     api.init_app(app)
+    sock.init_app(app)
 
+    from app import realtime
     from app.api import register_blueprints
 
     register_blueprints(app, api)
+    realtime.init_app(app, sock)
 
     from app import errors
     from app.cli import register_commands

@@ -2,6 +2,7 @@
 
 from flask_caching import Cache
 from flask_migrate import Migrate
+from flask_sock import Sock
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
@@ -26,3 +27,4 @@ db = SQLAlchemy(
 migrate = Migrate()
 api = Api()
 cache = Cache()
+sock = Sock()

@@ -19,8 +19,12 @@ _shutdown_hooks = []
 
 
 def on_shutdown(callback):
-    """Register ``callback()`` to run on SIGTERM; return it, so it can be a decorator."""
-    _shutdown_hooks.append(callback)
+    """Register ``callback()`` to run on SIGTERM; return it, so it can be a decorator.
+
+    Registering the same callback again (each app the process creates) adds nothing.
+    """
+    if callback not in _shutdown_hooks:
+        _shutdown_hooks.append(callback)
     return callback
 
 

@@ -7,8 +7,9 @@ from app.extensions import db
 
 pytestmark = pytest.mark.keeps_data
 
-# Token lookup, then the page query, then at most one batch load.
-MAX_STATEMENTS = 3
+# Token lookup, the event position (X-Event-Position), the page query, then at
+# most one batch load. A detail has no event position.
+MAX_STATEMENTS = 4
 
 
 @pytest.fixture(scope="module")

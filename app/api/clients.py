@@ -4,6 +4,7 @@ from flask.views import MethodView
 
 from app.api.authentication import current_user
 from app.api.blueprint import ApiBlueprint
+from app.api.event_position import with_event_position
 from app.api.paging import with_next_link
 from app.schemas.client import (
     ClientListArgsSchema,
@@ -23,6 +24,7 @@ blp = ApiBlueprint(
 class Clients(MethodView):
     @blp.arguments(ClientListArgsSchema, location="query")
     @blp.response(200, ClientPageSchema)
+    @with_event_position
     def get(self, args):
         """List clients, newest first."""
         return with_next_link(clients.list_clients(**args))

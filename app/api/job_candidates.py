@@ -4,6 +4,7 @@ from flask.views import MethodView
 
 from app.api.authentication import current_user
 from app.api.blueprint import ApiBlueprint
+from app.api.event_position import with_event_position
 from app.api.paging import with_next_link
 from app.schemas.job_candidate import (
     JobCandidateListArgsSchema,
@@ -25,6 +26,7 @@ blp = ApiBlueprint(
 class JobCandidates(MethodView):
     @blp.arguments(JobCandidateListArgsSchema, location="query")
     @blp.response(200, JobCandidatePageSchema)
+    @with_event_position
     def get(self, args):
         """List applications, newest first, with their job and candidate."""
         return with_next_link(job_candidates.list_applications(**args))

@@ -4,6 +4,7 @@ from flask.views import MethodView
 
 from app.api.authentication import current_user
 from app.api.blueprint import ApiBlueprint
+from app.api.event_position import with_event_position
 from app.api.paging import with_next_link
 from app.schemas.job import JobListArgsSchema, JobPageSchema, JobSchema, JobUpdateSchema
 from app.schemas.job_candidate import JobCandidatePageSchema, PipelineArgsSchema
@@ -17,6 +18,7 @@ blp = ApiBlueprint("jobs", __name__, url_prefix="/api/jobs", description="Openin
 class Jobs(MethodView):
     @blp.arguments(JobListArgsSchema, location="query")
     @blp.response(200, JobPageSchema)
+    @with_event_position
     def get(self, args):
         """List jobs, newest first, with their client and owner."""
         return with_next_link(jobs.list_jobs(**args))
@@ -52,6 +54,7 @@ class JobById(MethodView):
 class JobPipeline(MethodView):
     @blp.arguments(PipelineArgsSchema, location="query")
     @blp.response(200, JobCandidatePageSchema)
+    @with_event_position
     def get(self, args, job_id):
         """List the job's applications with each candidate embedded."""
         return with_next_link(job_candidates.list_job_pipeline(job_id, **args))

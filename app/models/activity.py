@@ -8,7 +8,6 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
-    Identity,
     Index,
     String,
     Uuid,
@@ -26,7 +25,15 @@ from app.models.enums import ACTIVITY_ACTIONS, ACTIVITY_ENTITY_TYPES
 class Activity(db.Model):
     __tablename__ = "activities"
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    # Negative until commit, when a trigger replaces it with the next id in commit
+    # order (migration 0005_events explains why). Only committed rows are ever seen
+    # by other transactions, so readers see positive ids only.
+    id: Mapped[int] = mapped_column(
+        BigInteger,
+        primary_key=True,
+        autoincrement=False,
+        server_default=text("-nextval('activities_provisional_id_seq')"),
+    )
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
     )

@@ -1,5 +1,6 @@
 """Role rules: viewers read, recruiters also write, admins also manage users."""
 
+from app.models.enums import USER_ROLES
 from app.services.exceptions import PermissionDenied
 
 WRITER_ROLES = ("admin", "recruiter")
@@ -15,3 +16,9 @@ def require_admin(actor):
     """Raise PermissionDenied unless the actor is an admin."""
     if actor.role != "admin":
         raise PermissionDenied("Only an admin can do this.")
+
+
+def require_reader(actor):
+    """Raise PermissionDenied unless the actor may read recruiting data (every role may)."""
+    if actor.role not in USER_ROLES:
+        raise PermissionDenied(f"The {actor.role} role cannot read recruiting data.")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import ApiToken
+from app.realtime import announce_token_revoked
 from app.services.exceptions import AuthenticationFailed
 from app.services.transaction import write_transaction
 
@@ -85,6 +86,8 @@ def revoke_token(token_id):
             .where(ApiToken.id == token_id)
             .values(revoked_at=func.coalesce(ApiToken.revoked_at, func.statement_timestamp()))
         )
+        # Delivered on commit: every worker then closes the token's open WebSockets.
+        announce_token_revoked(token_id)
     found = result.rowcount > 0
     if found:
         logger.info("Revoked API token %s", token_id)
