@@ -31,6 +31,27 @@ def env_float(name, default):
         raise RuntimeError(f"{name} must be a number, got {raw!r}") from None
 
 
+def env_bool(name, default):
+    """Read a true/false setting (1/0, true/false, yes/no, on/off), failing at startup."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise RuntimeError(f"{name} must be true or false, got {raw!r}")
+
+
+def env_list(name, default=()):
+    """Read a comma-separated list setting; blank items are dropped."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
 def database_url(raw):
     """Return a SQLAlchemy URL that uses psycopg2 for a DATABASE_URL value.
 
@@ -46,12 +67,39 @@ def database_url(raw):
 class Config:
     """Production defaults. Every value can be overridden by an environment variable."""
 
-    # Security. Required: create_app() refuses to start without it, because cursors
-    # and sessions signed with a known key could be forged.
+    # Security
+    # "development" allows the built-in development SECRET_KEY; anything else is
+    # treated as production.
+    APP_ENV = os.environ.get("APP_ENV", "production")
+    # Signs pagination cursors. Outside development create_app() refuses to start
+    # when it is unset, the development default or shorter than 32 characters,
+    # because cursors signed with a known key could be forged.
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Origins (scheme://host[:port]) whose browser scripts may call the API. Empty
+    # means no cross-origin access at all.
+    CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+    # Strict-Transport-Security max-age; 0 leaves the header out (plain-HTTP setups).
+    HSTS_MAX_AGE_S = env_int("HSTS_MAX_AGE_S", 0)
+    # Proxies in front of the app whose X-Forwarded-For entry is trusted, so that
+    # rate limits see the client's address. Heroku's router is one proxy.
+    TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
     # Lifetime of a token issued by POST /api/auth/login. Tokens made with
     # `flask tokens create` do not expire unless asked to.
     LOGIN_TOKEN_TTL_HOURS = env_int("LOGIN_TOKEN_TTL_HOURS", 24 * 30)
+
+    # Login rate limits, in the notation of the limits package ("10/minute;50/hour").
+    # Every attempt counts, successful or not, so a burst of parallel attempts cannot
+    # slip past a limit that is checked before it is counted.
+    LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get(
+        "LOGIN_RATE_LIMIT_PER_ACCOUNT", "10/minute;50/hour"
+    )
+    LOGIN_RATE_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "30/minute")
+
+    # Redis: shared state of all workers, such as rate-limit counters. Without it the
+    # counters are per process, which is only right for a single worker.
+    REDIS_URL = os.environ.get("REDIS_URL")
+    # Prefix of every Redis key the app writes, so that several apps can share a server.
+    REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "ats")
 
     # Database
     SQLALCHEMY_DATABASE_URI = database_url(
@@ -66,6 +114,11 @@ class Config:
     # HTTP
     # 1 MiB is far above any valid request body here; larger bodies get 413.
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH_BYTES", 1024 * 1024)
+    # Valid bodies nest two levels (an object holding a list of strings) and the
+    # longest valid list has 50 items, so these bounds only stop hostile documents
+    # that would make validation walk millions of nodes.
+    MAX_JSON_DEPTH = env_int("MAX_JSON_DEPTH", 10)
+    MAX_JSON_ARRAY_ITEMS = env_int("MAX_JSON_ARRAY_ITEMS", 1000)
 
     # OpenAPI document and interactive docs (flask-smorest)
     API_TITLE = "Recruiting ATS API"
@@ -99,3 +152,5 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret-key"
+    # A real Redis, as in production; the fixtures give each run its own key prefix.
+    REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

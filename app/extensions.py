@@ -1,5 +1,8 @@
 """Extension objects, created unbound here and bound to the app in create_app()."""
 
+from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -24,3 +27,6 @@ db = SQLAlchemy(
 )
 migrate = Migrate()
 api = Api()
+# Limits are declared on the views that need them (login); there is no default limit.
+limiter = Limiter(key_func=get_remote_address)
+cors = CORS()

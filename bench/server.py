@@ -16,7 +16,7 @@ from app.seed.sizes import SIZES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "ats_bench"
-SECRET_KEY = "benchmark-only-secret-key"
+SECRET_KEY = "benchmark-only-secret-key-not-for-any-deployment"
 BENCH_EMAIL = "bench@example.com"
 BENCH_PASSWORD = "benchmark-password"
 

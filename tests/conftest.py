@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+import redis
 from flask_migrate import upgrade
 from psycopg2 import sql
 from sqlalchemy import text
@@ -25,8 +26,12 @@ from app.services.tokens import issue_token
 from app.services.users import create_user
 from config import TestConfig
 from config import database_url as sqlalchemy_url
+from tests.served import gunicorn_server
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Redis is shared with other runs and other programs: every key this run writes
+# starts with this prefix, and only those keys are deleted.
+REDIS_KEY_PREFIX = f"ats_test_{os.getpid()}_{secrets.token_hex(3)}"
 TABLES = ("activities", "job_candidates", "jobs", "candidates", "clients", "api_tokens", "users")
 TRUNCATE_ALL = text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
 
@@ -88,8 +93,27 @@ def make_config(database_url, **overrides):
     return type(
         "BoundTestConfig",
         (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url), **overrides},
+        {
+            "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
+            "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX,
+            **overrides,
+        },
     )
+
+
+def delete_redis_keys(redis_url):
+    """Delete the keys of this run, whatever module wrote them."""
+    connection = redis.Redis.from_url(redis_url)
+    keys = list(connection.scan_iter(match=f"*{REDIS_KEY_PREFIX}*", count=1000))
+    if keys:
+        connection.delete(*keys)
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """URL of the Redis server the tests use; keys carry REDIS_KEY_PREFIX."""
+    return TestConfig.REDIS_URL
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +122,8 @@ def app(database_url):
     application = create_app(make_config(database_url))
     with application.app_context():
         upgrade()
-    return application
+    yield application
+    delete_redis_keys(TestConfig.REDIS_URL)
 
 
 def truncate_all(application):
@@ -110,13 +135,17 @@ def truncate_all(application):
 
 @pytest.fixture(autouse=True)
 def clean_tables(request):
-    """Empty every table after each test that used the app.
+    """Empty every table and the run's Redis keys (rate-limit counters) after each test
+    that used the app.
 
     Tests marked ``keeps_data`` share rows loaded once for their module, which
     empties the tables itself when it is done.
     """
     yield
-    if "app" not in request.fixturenames or request.node.get_closest_marker("keeps_data"):
+    if "app" not in request.fixturenames:
+        return
+    delete_redis_keys(TestConfig.REDIS_URL)
+    if request.node.get_closest_marker("keeps_data"):
         return
     truncate_all(request.getfixturevalue("app"))
 
@@ -151,6 +180,16 @@ def count_statements(app):
         return len(statements)
 
     return count
+
+
+@pytest.fixture(scope="module")
+def server(app, database_url, redis_url, tmp_path_factory):
+    """gunicorn serving the test database, with the run's Redis key prefix."""
+    environment = {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX}
+    with gunicorn_server(
+        database_url, tmp_path_factory.mktemp("gunicorn"), environment=environment
+    ) as served:
+        yield served
 
 
 @pytest.fixture
