@@ -1,6 +1,7 @@
 """Configuration classes, read from the environment in the Heroku style."""
 
 import os
+import secrets
 
 from dotenv import load_dotenv
 
@@ -152,5 +153,9 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret-key"
-    # A real Redis, as in production; the fixtures give each run its own key prefix.
+    # A real Redis, as in production, shared with other test runs: each run (process)
+    # writes under its own key prefix and deletes only those keys. The prefix is set
+    # here, not per app, because Flask-Limiter keeps the prefix of the first app it
+    # is bound to.
     REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    REDIS_KEY_PREFIX = f"ats_test_{os.getpid()}_{secrets.token_hex(3)}"

@@ -30,8 +30,8 @@ from tests.served import gunicorn_server
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Redis is shared with other runs and other programs: every key this run writes
-# starts with this prefix, and only those keys are deleted.
-REDIS_KEY_PREFIX = f"ats_test_{os.getpid()}_{secrets.token_hex(3)}"
+# contains this prefix, and only those keys are deleted.
+REDIS_KEY_PREFIX = TestConfig.REDIS_KEY_PREFIX
 TABLES = ("activities", "job_candidates", "jobs", "candidates", "clients", "api_tokens", "users")
 TRUNCATE_ALL = text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
 
@@ -95,7 +95,6 @@ def make_config(database_url, **overrides):
         (TestConfig,),
         {
             "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
-            "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX,
             **overrides,
         },
     )
@@ -318,3 +317,40 @@ def activities(app):
         return result
 
     return fetch
+
+
+@pytest.fixture
+def build_world(client, make_user, make_job, make_candidate, make_application):
+    """Return a function that creates, for one role, the rows the routes of
+    tests/route_table.py need: ``build_world(role)`` returns the caller's headers and
+    login, and the ids that fill path parameters.
+
+    Users are created once per test, because hashing their passwords is the slow part.
+    """
+    password = "role-table-password"
+    callers = {
+        role: make_user(role, password=password) for role in ("viewer", "recruiter", "admin")
+    }
+    target, _ = make_user("viewer")
+
+    def build(role):
+        user, headers = callers[role]
+        job = make_job()
+        candidate = make_candidate()
+        application = make_application(jobId=job["id"], candidateId=candidate["id"])
+        token = client.post("/api/tokens", json={"name": "target"}, headers=headers)
+        return {
+            "role": role,
+            "headers": headers,
+            "email": user.email,
+            "password": password,
+            "user_id": str(target.id),
+            "token_id": token.get_json()["id"],
+            "client_id": job["clientId"],
+            "job_id": job["id"],
+            "candidate_id": candidate["id"],
+            "free_candidate_id": make_candidate()["id"],
+            "application_id": application["id"],
+        }
+
+    return build
