@@ -18,6 +18,13 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 # Query parameters whose values the services check beyond their type: a cursor
 # that fails its signature check or an unknown sort key gets 400.
 CHECKED_QUERY_PARAMETERS = ("cursor", "sortBy")
+# gunicorn rejects a request line over limit_request_line (gunicorn.conf.py) before
+# the app sees it, and answers in HTML.
+URI_TOO_LONG = {
+    "description": "The request line is longer than 8,190 bytes. gunicorn rejects it "
+    "before the app runs, with an HTML page instead of the JSON error shape.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 
 
 def _response_name(status):
@@ -32,7 +39,8 @@ class ErrorResponsesPlugin(BasePlugin):
     and 403 for roles), the body checks of app/api/blueprint.py (400, 413, 415),
     argument validation (422, also for unknown query parameters on every
     operation), id lookups (404), unique and dependency rules of writes (409) and
-    the database (503). Views add the rest, such as 429 on login, themselves.
+    the database (503), and gunicorn's 414 for a request line that is too long.
+    Views add the rest, such as 401 and 429 on login, themselves.
     """
 
     def operation_helper(self, path=None, operations=None, **kwargs):
@@ -52,6 +60,7 @@ class ErrorResponsesPlugin(BasePlugin):
                 errors.append(400)
             for status in sorted(set(errors)):
                 responses.setdefault(str(status), _response_name(status))
+            responses.setdefault("414", URI_TOO_LONG)
 
 
 class Api(flask_smorest.Api):

@@ -21,6 +21,7 @@ blp = ApiBlueprint(
 @blp.doc(security=[])
 @blp.arguments(LoginSchema)
 @blp.response(200, LoginResultSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(429, description="Too many login attempts for this account or address.")
 def login(credentials):
     """Exchange an email and password for a bearer token."""
