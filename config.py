@@ -32,19 +32,6 @@ def env_float(name, default):
         raise RuntimeError(f"{name} must be a number, got {raw!r}") from None
 
 
-def env_bool(name, default):
-    """Read a true/false setting (1/0, true/false, yes/no, on/off), failing at startup."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise RuntimeError(f"{name} must be true or false, got {raw!r}")
-
-
 def env_list(name, default=()):
     """Read a comma-separated list setting; blank items are dropped."""
     raw = os.environ.get(name)
@@ -117,7 +104,7 @@ class Config:
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH_BYTES", 1024 * 1024)
     # Valid bodies nest two levels (an object holding a list of strings) and the
     # longest valid list has 50 items, so these bounds only stop hostile documents
-    # that would make validation walk millions of nodes.
+    # that would make validation walk hundreds of thousands of nodes.
     MAX_JSON_DEPTH = env_int("MAX_JSON_DEPTH", 10)
     MAX_JSON_ARRAY_ITEMS = env_int("MAX_JSON_ARRAY_ITEMS", 1000)
 

@@ -19,7 +19,7 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 # that fails its signature check or an unknown sort key gets 400.
 CHECKED_QUERY_PARAMETERS = ("cursor", "sortBy")
 # gunicorn rejects a request line over limit_request_line (gunicorn.conf.py) before
-# the app sees it, and answers in HTML.
+# the app runs, and its response is HTML.
 URI_TOO_LONG = {
     "description": "The request line is longer than 8,190 bytes. gunicorn rejects it "
     "before the app runs, with an HTML page instead of the JSON error shape.",
@@ -35,12 +35,12 @@ def _response_name(status):
 class ErrorResponsesPlugin(BasePlugin):
     """Document the error statuses each operation can return, instead of a `default`.
 
-    The statuses follow from what the request passes through: authentication (401,
-    and 403 for roles), the body checks of app/api/blueprint.py (400, 413, 415),
-    argument validation (422, also for unknown query parameters on every
-    operation), id lookups (404), unique and dependency rules of writes (409) and
-    the database (503), and gunicorn's 414 for a request line that is too long.
-    Views add the rest, such as 401 and 429 on login, themselves.
+    The statuses follow from the steps a request passes through. Authentication
+    gives 401, and roles 403. The body checks of app/api/blueprint.py give 400, 413
+    and 415. Argument validation gives 422 on every operation, because unknown query
+    parameters are rejected everywhere. Id lookups give 404, unique and dependency
+    rules of writes 409, and the database 503. gunicorn gives 414 for a request line
+    that is too long. Views add the rest themselves, such as 401 and 429 on login.
     """
 
     def operation_helper(self, path=None, operations=None, **kwargs):

@@ -1,7 +1,7 @@
 """The startup check of SECRET_KEY."""
 
 # Used only when APP_ENV=development and SECRET_KEY is unset. Anywhere else the app
-# refuses to start with it, because everyone who can read this file knows it.
+# rejects it at startup, because it is public in this file.
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-deploy"
 MIN_SECRET_KEY_LENGTH = 32
 GENERATE_HINT = (

@@ -74,7 +74,7 @@ def test_login_address_limit_is_429_across_accounts(client, account):
     assert response.status_code == 429
 
 
-def test_login_address_limit_ignores_forwarded_for_without_trusted_proxy(client, account):
+def test_login_address_limit_ignores_forwarded_for(client, account):
     for number in range(30):
         log_in(
             client,
@@ -114,9 +114,9 @@ def median_login_seconds(client, email, attempts):
 
 
 def test_login_failures_take_about_the_same_time(client, account):
-    # Five attempts each stays under the per-account limit of ten a minute. The
-    # margin is wide because the machine is shared; a missing decoy check would make
-    # the unknown email about 100 times faster (no scrypt at all).
+    # Five attempts each stay under the per-account limit of ten a minute. The
+    # margin is wide because the machine is shared. Without the decoy check the
+    # unknown email would skip scrypt and be about 100 times faster.
     wrong_password = median_login_seconds(client, "kim@example.com", 5)
     unknown_email = median_login_seconds(client, "nobody@example.com", 5)
 

@@ -55,7 +55,7 @@ def test_users_common_password_is_422(client, admin, password):
     assert "too common" in response.get_json()["error"]["fields"]["password"][0]
 
 
-def test_users_common_list_holds_only_passwords_long_enough_to_matter():
+def test_users_common_list_entries_pass_length_rule():
     assert all(len(password) >= 10 for password in COMMON_PASSWORDS)
 
 

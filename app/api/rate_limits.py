@@ -13,7 +13,7 @@ MAX_KEY_EMAIL_LENGTH = 254
 def login_account_key():
     """Return the rate-limit key of the account a login names: its email, case-folded.
 
-    An email that has no account gets a counter too, so a 429 tells nothing about
+    An email that has no account gets a counter too, so a 429 reveals nothing about
     which emails exist.
     """
     body = request.get_json(silent=True)

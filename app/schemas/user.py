@@ -14,8 +14,8 @@ PASSWORD_DESCRIPTION = (
 
 
 def password_field(**kwargs):
-    # No trimming: the password is hashed exactly as sent. The policy is checked by
-    # the service, which also knows the email.
+    # No trimming: the password is hashed exactly as sent. The service checks the
+    # policy, because one rule compares the password with the email.
     return UnicodeString(
         load_only=True,
         validate=ma.validate.Length(max=MAX_PASSWORD_LENGTH),

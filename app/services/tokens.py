@@ -30,9 +30,9 @@ MAX_LISTED_TOKENS = 100
 
 signals = Namespace()
 # Sent in the process that revoked the tokens, after the commit, with the app as
-# sender and ``token_ids`` (a list of UUIDs) and ``user_id``. Receivers must close
-# whatever the tokens keep open, such as WebSocket connections; the request that
-# revoked a token is already refused by the database check of every request.
+# sender and ``token_ids`` (a list of UUIDs) and ``user_id``. Receivers close what
+# the tokens keep open, such as WebSocket connections. HTTP requests need no
+# receiver, because each one looks its token up in the database.
 token_revoked = signals.signal("token-revoked")
 
 
