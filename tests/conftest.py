@@ -134,16 +134,16 @@ def truncate_all(application):
 
 @pytest.fixture(autouse=True)
 def clean_tables(request):
-    """Empty every table and the run's Redis keys (rate-limit counters) after each test
-    that used the app.
+    """Delete the run's Redis keys (rate-limit counters) after each test, and empty
+    every table after each test that used the app.
 
     Tests marked ``keeps_data`` share rows loaded once for their module, which
     empties the tables itself when it is done.
     """
     yield
+    delete_redis_keys(TestConfig.REDIS_URL)
     if "app" not in request.fixturenames:
         return
-    delete_redis_keys(TestConfig.REDIS_URL)
     if request.node.get_closest_marker("keeps_data"):
         return
     truncate_all(request.getfixturevalue("app"))

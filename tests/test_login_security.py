@@ -88,6 +88,16 @@ def test_login_address_limit_ignores_forwarded_for(client, account):
     assert response.status_code == 429
 
 
+def test_login_deeply_nested_body_is_400(client):
+    # The per-account key is read from the body before the view validates it.
+    body = '{"email": ' + "[" * 100_000 + "]" * 100_000 + ', "password": "x"}'
+
+    response = client.post("/api/auth/login", data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "malformed_json"
+
+
 def test_login_failures_are_identical(client, account):
     wrong_password = log_in(client, "kim@example.com", "wrong-password")
     unknown_email = log_in(client, "nobody@example.com", "wrong-password")

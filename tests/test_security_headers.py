@@ -79,6 +79,7 @@ def test_cors_preflight_allows_authorization_header(cors_client):
         },
     )
 
+    assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
     assert "authorization" in response.headers["Access-Control-Allow-Headers"].lower()
 
@@ -87,3 +88,15 @@ def test_cors_default_allows_no_origin(client):
     response = client.get("/health", headers={"Origin": ALLOWED_ORIGIN})
 
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_cors_preflights_do_not_count_as_login_attempts(cors_client):
+    preflight = {"Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": "POST"}
+    for _ in range(31):
+        cors_client.options("/api/auth/login", headers=preflight)
+
+    response = cors_client.post(
+        "/api/auth/login", json={"email": "nobody@example.com", "password": "wrong-password"}
+    )
+
+    assert response.status_code == 401

@@ -16,7 +16,12 @@ def login_account_key():
     An email that has no account gets a counter too, so a 429 reveals nothing about
     which emails exist.
     """
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        # silent=True covers only ValueError. The view's parser reports the
+        # malformed body as 400 after this.
+        body = None
     email = body.get("email") if isinstance(body, dict) else None
     if not isinstance(email, str):
         return "account:"
@@ -40,9 +45,7 @@ TOO_MANY_LOGINS = "Too many login attempts. Wait for the time in Retry-After and
 
 def limit_login(view):
     """Apply the per-account and per-address limits to a login view."""
-    view = limiter.limit(
-        _account_limit, key_func=login_account_key, scope="login", error_message=TOO_MANY_LOGINS
-    )(view)
-    return limiter.limit(
-        _address_limit, key_func=login_address_key, scope="login", error_message=TOO_MANY_LOGINS
-    )(view)
+    # Only POST counts: a browser's CORS preflight (OPTIONS) is not a login attempt.
+    options = {"scope": "login", "methods": ["POST"], "error_message": TOO_MANY_LOGINS}
+    view = limiter.limit(_account_limit, key_func=login_account_key, **options)(view)
+    return limiter.limit(_address_limit, key_func=login_address_key, **options)(view)
