@@ -128,6 +128,10 @@ class Config:
             "pool_timeout": self.DB_POOL_TIMEOUT_S,
             "pool_recycle": self.DB_POOL_RECYCLE_S,
             "pool_pre_ping": True,
+            # No column uses hstore. Without this, psycopg2's dialect looks up the
+            # hstore type on every new connection, a query that the statement
+            # timeout can cancel before migrations have lifted it.
+            "use_native_hstore": False,
             # Timestamps leave the database in UTC whatever the server's zone is.
             "connect_args": {
                 "options": f"-c timezone=UTC -c statement_timeout={self.DB_STATEMENT_TIMEOUT_MS}",
