@@ -19,7 +19,7 @@ def authenticate_request():
     marked @public.
     """
     # A CORS preflight never carries credentials, and the browser sends the real
-    # request only after a 2xx answer to it.
+    # request only after a 2xx response to it.
     if request.method == "OPTIONS":
         return
     view = current_app.view_functions.get(request.endpoint)
