@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from app.secret_key import configure_secret_key
 from config import Config
 
 MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
@@ -15,17 +16,15 @@ def create_app(config_class=Config):
     app.config.from_object(config_class())
     # Keep keys in schema order (id first) instead of alphabetical order.
     app.json.sort_keys = False
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError(
-            "SECRET_KEY is not set. Set it to a long random value, for example the output of "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
-        )
+    configure_secret_key(app)
     # Alembic announces each of its plugins at INFO whenever it is imported.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     from app import (
         models,  # noqa: F401 - registers the tables on the metadata
         observability,
+        rate_limits,
+        security_headers,
     )
     from app.extensions import api, cache, db, migrate, sock
 
@@ -35,6 +34,8 @@ def create_app(config_class=Config):
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     api.init_app(app)
     sock.init_app(app)
+    rate_limits.init_app(app)
+    security_headers.init_app(app)
 
     from app import realtime
     from app.api import register_blueprints

@@ -1,6 +1,9 @@
 """Extension objects, created unbound here and bound to the app in create_app()."""
 
 from flask_caching import Cache
+from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sock import Sock
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +31,6 @@ migrate = Migrate()
 api = Api()
 cache = Cache()
 sock = Sock()
+# Limits are declared on the views that need them (login); there is no default limit.
+limiter = Limiter(key_func=get_remote_address)
+cors = CORS()

@@ -17,7 +17,7 @@ from app.seed.sizes import SIZES
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # BENCH_DATABASE names another scratch database, e.g. for two checkouts on one server.
 DATABASE_NAME = os.environ.get("BENCH_DATABASE", "ats_bench")
-SECRET_KEY = "benchmark-only-secret-key"
+SECRET_KEY = "benchmark-only-secret-key-not-for-any-deployment"
 BENCH_EMAIL = "bench@example.com"
 BENCH_PASSWORD = "benchmark-password"
 

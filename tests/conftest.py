@@ -26,8 +26,12 @@ from app.services.tokens import issue_token
 from app.services.users import create_user
 from config import TestConfig
 from config import database_url as sqlalchemy_url
+from tests.served import gunicorn_server
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Redis is shared with other runs and other programs: every key this run writes
+# contains this prefix, and only those keys are deleted.
+REDIS_KEY_PREFIX = TestConfig.REDIS_KEY_PREFIX
 TABLES = (
     "activities",
     "job_candidates",
@@ -40,6 +44,9 @@ TABLES = (
     "dashboard_counters",
     "application_days",
 )
+# The Redis the tests cache in, and the prefix of every cache key of this run.
+TEST_REDIS_URL = TestConfig.REDIS_URL
+CACHE_KEY_PREFIX = TestConfig.CACHE_KEY_PREFIX
 TRUNCATE_ALL = text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
 
 
@@ -95,13 +102,6 @@ def database_url(admin_database_url):
     drop_database(admin_database_url, name)
 
 
-# The Redis the tests cache in; each run writes only keys under its own prefix.
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-# Tests import this module twice (as conftest and tests.conftest): the prefix must
-# come out the same both times.
-CACHE_KEY_PREFIX = f"ats-test-{os.getpid()}:"
-
-
 def cache_settings(redis_url=TEST_REDIS_URL, prefix=CACHE_KEY_PREFIX):
     """The config keys of a Redis-backed cache, as config.py sets them for REDIS_URL."""
     return {
@@ -113,32 +113,40 @@ def cache_settings(redis_url=TEST_REDIS_URL, prefix=CACHE_KEY_PREFIX):
 
 
 def make_config(database_url, **overrides):
-    """Return a TestConfig subclass bound to ``database_url``, caching in the test Redis."""
+    """Return a TestConfig subclass bound to ``database_url``."""
     return type(
         "BoundTestConfig",
         (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url), **cache_settings(), **overrides},
+        {
+            "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
+            **overrides,
+        },
     )
 
 
-@pytest.fixture(scope="session")
-def redis_client():
-    """A client of the test Redis; the run's keys are deleted when the run ends."""
-    client = redis.Redis.from_url(TEST_REDIS_URL)
-    yield client
-    keys = list(client.scan_iter(match=f"{CACHE_KEY_PREFIX}*", count=1000))
+def delete_redis_keys(redis_url):
+    """Delete the keys of this run, whatever module wrote them."""
+    connection = redis.Redis.from_url(redis_url)
+    keys = list(connection.scan_iter(match=f"*{REDIS_KEY_PREFIX}*", count=1000))
     if keys:
-        client.delete(*keys)
-    client.close()
+        connection.delete(*keys)
+    connection.close()
 
 
 @pytest.fixture(scope="session")
-def app(database_url, redis_client):
+def redis_url():
+    """URL of the Redis server the tests use; keys carry REDIS_KEY_PREFIX."""
+    return TestConfig.REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
     """The application, on a database built by running the migrations."""
     application = create_app(make_config(database_url))
     with application.app_context():
         upgrade()
-    return application
+    yield application
+    delete_redis_keys(TestConfig.REDIS_URL)
 
 
 def truncate_all(application):
@@ -152,13 +160,17 @@ def truncate_all(application):
 
 @pytest.fixture(autouse=True)
 def clean_tables(request):
-    """Empty every table after each test that used the app.
+    """Delete the run's Redis keys (rate-limit counters) after each test, and empty
+    every table after each test that used the app.
 
     Tests marked ``keeps_data`` share rows loaded once for their module, which
     empties the tables itself when it is done.
     """
     yield
-    if "app" not in request.fixturenames or request.node.get_closest_marker("keeps_data"):
+    delete_redis_keys(TestConfig.REDIS_URL)
+    if "app" not in request.fixturenames:
+        return
+    if request.node.get_closest_marker("keeps_data"):
         return
     truncate_all(request.getfixturevalue("app"))
 
@@ -193,6 +205,16 @@ def count_statements(app):
         return len(statements)
 
     return count
+
+
+@pytest.fixture(scope="module")
+def server(app, database_url, redis_url, tmp_path_factory):
+    """gunicorn serving the test database, with the run's Redis key prefix."""
+    environment = {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX}
+    with gunicorn_server(
+        database_url, tmp_path_factory.mktemp("gunicorn"), environment=environment
+    ) as served:
+        yield served
 
 
 @pytest.fixture
@@ -321,3 +343,40 @@ def activities(app):
         return result
 
     return fetch
+
+
+@pytest.fixture
+def build_world(client, make_user, make_job, make_candidate, make_application):
+    """Return a function that creates, for one role, the rows the routes of
+    tests/route_table.py need: ``build_world(role)`` returns the caller's headers and
+    login, and the ids that fill path parameters.
+
+    Users are created once per test, because hashing their passwords is the slow part.
+    """
+    password = "role-table-password"
+    callers = {
+        role: make_user(role, password=password) for role in ("viewer", "recruiter", "admin")
+    }
+    target, _ = make_user("viewer")
+
+    def build(role):
+        user, headers = callers[role]
+        job = make_job()
+        candidate = make_candidate()
+        application = make_application(jobId=job["id"], candidateId=candidate["id"])
+        token = client.post("/api/tokens", json={"name": "target"}, headers=headers)
+        return {
+            "role": role,
+            "headers": headers,
+            "email": user.email,
+            "password": password,
+            "user_id": str(target.id),
+            "token_id": token.get_json()["id"],
+            "client_id": job["clientId"],
+            "job_id": job["id"],
+            "candidate_id": candidate["id"],
+            "free_candidate_id": make_candidate()["id"],
+            "application_id": application["id"],
+        }
+
+    return build

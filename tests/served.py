@@ -14,6 +14,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TESTS_DIRECTORY = Path(__file__).resolve().parent
+# Long enough for the production check of SECRET_KEY, which a served app runs.
+SERVED_SECRET_KEY = "served-test-key-long-enough-for-the-startup-check"
 
 
 def free_port():
@@ -49,10 +51,12 @@ class Served:
 def gunicorn(log_path, environment, *, app="wsgi:app", workers=2):
     """Run gunicorn (settings from gunicorn.conf.py) on a free loopback port.
 
-    ``app`` may name a module in tests/, which is on gunicorn's Python path.
+    ``environment`` adds to this process's environment, with SERVED_SECRET_KEY as
+    the default SECRET_KEY. ``app`` may name a module in tests/, which is on
+    gunicorn's Python path.
     """
     port = free_port()
-    env = {**os.environ, **environment}
+    env = {**os.environ, "SECRET_KEY": SERVED_SECRET_KEY, **environment}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", app, "--workers", str(workers)]
@@ -77,3 +81,11 @@ def gunicorn(log_path, environment, *, app="wsgi:app", workers=2):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def gunicorn_server(database_url, log_dir, *, environment=None):
+    """Serve ``database_url`` with two workers; yield a Served and stop it afterwards."""
+    settings = {"DATABASE_URL": database_url, **(environment or {})}
+    with gunicorn(log_dir / "gunicorn.log", settings) as served:
+        yield served

@@ -3,6 +3,7 @@
 import pytest
 
 from app import create_app
+from app.secret_key import DEVELOPMENT_SECRET_KEY
 from config import TestConfig, database_url
 
 
@@ -24,3 +25,38 @@ def test_app_refuses_to_start_without_secret_key():
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(NoSecret)
+
+
+def production_config(secret_key):
+    class Production(TestConfig):
+        TESTING = False
+        SECRET_KEY = secret_key
+
+    return Production
+
+
+def test_app_refuses_the_development_secret_key_in_production():
+    with pytest.raises(RuntimeError, match="development default"):
+        create_app(production_config(DEVELOPMENT_SECRET_KEY))
+
+
+def test_app_refuses_a_short_secret_key_in_production():
+    with pytest.raises(RuntimeError, match="at least 32"):
+        create_app(production_config("too-short-key"))
+
+
+def test_app_accepts_a_long_secret_key_in_production():
+    app = create_app(production_config("k" * 48))
+
+    assert app.config["SECRET_KEY"] == "k" * 48
+
+
+def test_app_uses_the_development_key_only_in_development():
+    class Development(TestConfig):
+        TESTING = False
+        APP_ENV = "development"
+        SECRET_KEY = None
+
+    app = create_app(Development)
+
+    assert app.config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY

@@ -36,7 +36,6 @@ def start(tmp_path_factory, database_url, name, **environment):
     log_path = tmp_path_factory.mktemp(name) / "gunicorn.log"
     settings = {
         "DATABASE_URL": database_url,
-        "SECRET_KEY": "served-test-key",
         "REDIS_URL": TEST_REDIS_URL,
         "CACHE_KEY_PREFIX": f"{CACHE_KEY_PREFIX}{name}:",
         **environment,

@@ -4,22 +4,12 @@ import http.client
 import json
 
 import pytest
-from served import gunicorn, request
 
 from app.extensions import db
 from app.services.users import create_user
+from tests.served import request
 
 PASSWORD = "served-password-1"
-
-
-@pytest.fixture(scope="module")
-def server(app, database_url, tmp_path_factory):
-    """gunicorn started as the Procfile starts it (settings from gunicorn.conf.py),
-    with two workers on a free loopback port."""
-    log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    environment = {"DATABASE_URL": database_url, "SECRET_KEY": "served-test-key"}
-    with gunicorn(log_path, environment) as served:
-        yield served
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from app.api import (
     jobs,
     metrics,
     search,
+    tokens,
+    users,
 )
 
 
@@ -17,5 +19,6 @@ def register_blueprints(app, api):
     """Register the plain Flask blueprints on the app and the API ones on flask-smorest."""
     app.register_blueprint(health.blp)
     app.register_blueprint(metrics.prometheus_blp)
-    for module in (auth, clients, jobs, candidates, job_candidates, dashboard, search, metrics):
+    modules = (auth, tokens, users, clients, jobs, candidates, job_candidates)
+    for module in (*modules, dashboard, search, metrics):
         api.register_blueprint(module.blp)

@@ -2,6 +2,7 @@
 
 from app.api.authentication import current_token, public
 from app.api.blueprint import ApiBlueprint
+from app.api.rate_limits import limit_login
 from app.schemas.auth import LoginResultSchema, LoginSchema
 from app.services.auth import log_in
 from app.services.tokens import revoke_token
@@ -16,9 +17,12 @@ blp = ApiBlueprint(
 
 @blp.route("/login", methods=["POST"])
 @public
+@limit_login
 @blp.doc(security=[])
 @blp.arguments(LoginSchema)
 @blp.response(200, LoginResultSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(429, description="Too many login attempts for this account or address.")
 def login(credentials):
     """Exchange an email and password for a bearer token."""
     user, token = log_in(credentials["email"], credentials["password"])

@@ -18,6 +18,10 @@ def authenticate_request():
     Runs before every view of an API blueprint, so a route is protected unless it is
     marked @public.
     """
+    # A CORS preflight never carries credentials, and the browser sends the real
+    # request only after a 2xx response to it.
+    if request.method == "OPTIONS":
+        return
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "is_public", False):
         return

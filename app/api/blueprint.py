@@ -9,6 +9,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import RequestEntityTooLarge, UnprocessableEntity, UnsupportedMediaType
 
 from app.api.authentication import authenticate_request
+from app.api.json_limits import check_json_shape
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
@@ -19,7 +20,9 @@ class StrictParser(FlaskParser):
     Unknown query parameters and a repeated single-value parameter fail validation,
     because a misspelled or doubled filter would otherwise change the result without
     any error. JSON that Python's decoder cannot handle (nesting deeper than the
-    recursion limit, integers over 4,300 digits) is reported as malformed.
+    recursion limit, integers over 4,300 digits) is reported as malformed, and a
+    document beyond MAX_JSON_DEPTH or MAX_JSON_ARRAY_ITEMS fails validation before
+    the schema walks it.
     """
 
     DEFAULT_UNKNOWN_BY_LOCATION = {
@@ -40,12 +43,18 @@ class StrictParser(FlaskParser):
 
     def _raw_load_json(self, req):
         try:
-            return super()._raw_load_json(req)
+            document = super()._raw_load_json(req)
         except json.JSONDecodeError:
             raise
         except (RecursionError, ValueError) as error:
             # A non-empty document, so that webargs reports invalid JSON, not a missing body.
             raise json.JSONDecodeError(type(error).__name__, "<body>", 0) from None
+        check_json_shape(
+            document,
+            max_depth=current_app.config["MAX_JSON_DEPTH"],
+            max_items=current_app.config["MAX_JSON_ARRAY_ITEMS"],
+        )
+        return document
 
 
 def _is_list_field(schema, data_key):

@@ -5,12 +5,16 @@ import hashlib
 import logging
 import secrets
 
+from blinker import Namespace
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import ApiToken
 from app.realtime import announce_token_revoked
-from app.services.exceptions import AuthenticationFailed
+from app.services.exceptions import AuthenticationFailed, InvalidInput, NotFound
+from app.services.lookup import fetch_one
+from app.services.permissions import require_admin
 from app.services.transaction import write_transaction
 
 logger = logging.getLogger(__name__)
@@ -22,6 +26,15 @@ TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 200
 # last_used_at is refreshed at most this often, so that reads do not each cost a write.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+MAX_LISTED_TOKENS = 100
+
+signals = Namespace()
+# Sent in the process that revoked the tokens, after the commit, with the app as
+# sender and ``token_ids`` (a list of UUIDs) and ``user_id``. Receivers close what
+# the tokens keep open, such as WebSocket connections. HTTP requests need no
+# receiver, because each one looks its token up in the database.
+token_revoked = signals.signal("token-revoked")
 
 
 def hash_token(token):
@@ -69,26 +82,88 @@ def authenticate_token(token_text):
 
 def list_tokens(user):
     """Return the user's tokens, newest first, revoked and expired ones included."""
+    return list_user_tokens(user.id)
+
+
+def list_user_tokens(user_id, actor=None):
+    """Return a user's newest tokens, revoked and expired ones included.
+
+    An ``actor`` other than the user must be an admin. Each login adds a token, so
+    the list stops at MAX_LISTED_TOKENS.
+    """
+    if actor is not None and actor.id != user_id:
+        require_admin(actor)
     statement = (
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+        select(ApiToken)
+        .where(ApiToken.user_id == user_id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id)
+        .limit(MAX_LISTED_TOKENS)
     )
     return db.session.scalars(statement).all()
 
 
-def revoke_token(token_id):
-    """Revoke a token at once; return False when no such token exists.
+def create_token(actor, *, name, expires_at=None):
+    """Issue a token for the actor and return ``(ApiToken, token_text)``."""
+    if expires_at is not None and expires_at <= dt.datetime.now(dt.UTC):
+        raise InvalidInput("expires_at", "Must be in the future.")
+    return issue_token(actor, name=name, expires_at=expires_at)
+
+
+def get_token(token_id, actor):
+    """Return a token of the actor, or any token for an admin.
+
+    Another user's token is reported as not found, so ids cannot be probed.
+    """
+    token = fetch_one(
+        select(ApiToken).where(ApiToken.id == token_id), ApiToken, missing="Token not found."
+    )
+    if token.user_id != actor.id and actor.role != "admin":
+        raise NotFound("Token not found.")
+    return token
+
+
+def delete_token(token_id, actor):
+    """Revoke a token of the actor, or any token for an admin."""
+    token = get_token(token_id, actor)
+    revoke_token(token.id)
+    logger.info("Token %s of user %s revoked by user %s", token.id, token.user_id, actor.id)
+
+
+def _revoke(condition):
+    """Revoke the tokens matching ``condition``; return ``[(token_id, user_id)]`` of them.
 
     Revoking twice keeps the first revocation time.
     """
     with write_transaction():
-        result = db.session.execute(
+        rows = db.session.execute(
             update(ApiToken)
-            .where(ApiToken.id == token_id)
+            .where(condition)
             .values(revoked_at=func.coalesce(ApiToken.revoked_at, func.statement_timestamp()))
-        )
-        # Delivered on commit: every worker then closes the token's open WebSockets.
-        announce_token_revoked(token_id)
-    found = result.rowcount > 0
+            .returning(ApiToken.id, ApiToken.user_id)
+        ).all()
+        # Delivered on commit: every worker on every machine then closes the open
+        # WebSockets of these tokens.
+        for row in rows:
+            announce_token_revoked(row.id)
+    revoked = [(row.id, row.user_id) for row in rows]
+    by_user = {}
+    for token_id, user_id in revoked:
+        by_user.setdefault(user_id, []).append(token_id)
+    for user_id, token_ids in by_user.items():
+        token_revoked.send(current_app._get_current_object(), token_ids=token_ids, user_id=user_id)
+    return revoked
+
+
+def revoke_token(token_id):
+    """Revoke a token at once; return False when no such token exists."""
+    found = bool(_revoke(ApiToken.id == token_id))
     if found:
         logger.info("Revoked API token %s", token_id)
     return found
+
+
+def revoke_user_tokens(user_id):
+    """Revoke every token of a user at once; return how many were still open."""
+    revoked = _revoke((ApiToken.user_id == user_id) & ApiToken.revoked_at.is_(None))
+    logger.info("Revoked %d API tokens of user %s", len(revoked), user_id)
+    return len(revoked)

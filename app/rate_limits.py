@@ -1,0 +1,28 @@
+"""Flask-Limiter setup: counters in Redis when REDIS_URL is set, per process otherwise."""
+
+import logging
+
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+logger = logging.getLogger(__name__)
+
+
+def init_app(app):
+    """Bind the limiter, with its storage and key prefix taken from the app's settings."""
+    from app.extensions import limiter
+
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", f"{app.config['REDIS_KEY_PREFIX']}:limits")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # When Redis is down, login keeps a per-process limit instead of failing.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    if not redis_url:
+        logger.warning("REDIS_URL is unset: rate-limit counters are kept per worker process")
+
+    proxies = app.config["TRUSTED_PROXY_COUNT"]
+    if proxies > 0:
+        # The limiter keys on request.remote_addr, which ProxyFix sets from the
+        # X-Forwarded-For entry added by the nearest trusted proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    limiter.init_app(app)
