@@ -5,7 +5,7 @@ import urllib.parse
 
 import pytest
 
-from tests.test_served import login, request, served_user, server  # noqa: F401 - fixtures
+from tests.test_served import login, request, served_user  # noqa: F401 - fixtures
 
 HOSTILE = ["c++", "C#", "a & b | !c", "'", '"', ":*", "\\", "!", "😀", "the and", "\x00", "x" * 200]
 
