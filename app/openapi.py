@@ -16,8 +16,9 @@ BEARER_SCHEME = {
 BODY_METHODS = ("post", "put", "patch")
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # Query parameters whose values the services check beyond their type: a cursor
-# that fails its signature check or an unknown sort key gets 400.
-CHECKED_QUERY_PARAMETERS = ("cursor", "sortBy")
+# that fails its signature check, an unknown sort key, dashboard section, search
+# type, or a blank or too long search text gets 400.
+CHECKED_QUERY_PARAMETERS = ("cursor", "sortBy", "include", "q", "type")
 # gunicorn rejects a request line over limit_request_line (gunicorn.conf.py) before
 # the app runs, and its response is HTML.
 URI_TOO_LONG = {

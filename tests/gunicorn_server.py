@@ -11,6 +11,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from served import SERVED_SECRET_KEY
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -66,7 +68,7 @@ def start_gunicorn(log_path, environment, *, app_module="wsgi:app", workers=1, r
     metrics_folder = log_path.parent / f"metrics-{port}"
     env = {
         **os.environ,
-        "SECRET_KEY": "gunicorn-test-key",
+        "SECRET_KEY": SERVED_SECRET_KEY,
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_folder),
         **environment,
     }

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import websocket
+from served import SERVED_SECRET_KEY
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Short limits, so that the tests of timeouts, pings and slow clients run quickly.
@@ -46,7 +47,7 @@ class Server:
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
-            "SECRET_KEY": "realtime-test-key",
+            "SECRET_KEY": SERVED_SECRET_KEY,
             **SERVER_SETTINGS,
             **(settings or {}),
         }

@@ -10,7 +10,14 @@ from app.services.users import DECOY_HASH, create_user
 
 PASSWORD = "correct-horse-battery"
 # Headers that legitimately differ between two responses.
-VARYING_HEADERS = {"Date", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"}
+# X-Request-ID is new for every request by design.
+VARYING_HEADERS = {
+    "Date",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "Retry-After",
+    "X-Request-ID",
+}
 
 
 @pytest.fixture

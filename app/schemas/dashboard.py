@@ -10,6 +10,8 @@ from app.services.dashboard_batch import SECTIONS
 from app.services.dashboard_pipeline import GROUPS
 
 ME = "me"
+# The length of a UUID in its usual text form.
+UUID_LENGTH = 36
 
 
 class OwnerIdField(ma.fields.Field):
@@ -43,7 +45,11 @@ def _cursor():
 
 def _owner_id():
     return OwnerIdField(
-        metadata={"type": "string", "description": "Only jobs owned by this user; `me` for yours."}
+        metadata={
+            "type": "string",
+            "maxLength": UUID_LENGTH,
+            "description": "Only jobs owned by this user; `me` for yours.",
+        }
     )
 
 
@@ -73,6 +79,7 @@ class RecentActivityArgsSchema(ApiSchema):
     owner_id = OwnerIdField(
         metadata={
             "type": "string",
+            "maxLength": UUID_LENGTH,
             "description": "Only activities about this user's jobs; `me` for yours.",
         }
     )

@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from app.schemas.base import ApiSchema
+from app.services.search import MAX_TYPES_LENGTH
 from app.services.search_query import MAX_QUERY_LENGTH
 
 MAX_SEARCH_LIMIT = 50
@@ -18,11 +19,15 @@ class SearchArgsSchema(ApiSchema):
             "description": (
                 f"Search text, at most {MAX_QUERY_LENGTH} characters: words (all must match, "
                 'the last one as a prefix), "quoted phrases" and -excluded words.'
-            )
+            ),
+            "maxLength": MAX_QUERY_LENGTH,
         }
     )
     type = ma.fields.String(
-        metadata={"description": "candidate, job or client, or several comma-separated."}
+        metadata={
+            "description": "candidate, job or client, or several comma-separated.",
+            "maxLength": MAX_TYPES_LENGTH,
+        }
     )
     limit = ma.fields.Integer(
         load_default=10,

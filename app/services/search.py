@@ -147,10 +147,16 @@ HEADLINE_OPTIONS = (
 )
 
 
+# "candidate,job,client" is 20 characters.
+MAX_TYPES_LENGTH = 50
+
+
 def parse_types(raw):
     """Return the requested types from a comma-separated list; all three when absent."""
     if raw is None:
         return list(SEARCH_TYPES)
+    if len(raw) > MAX_TYPES_LENGTH:
+        raise InvalidSearch("type", f"type is longer than {MAX_TYPES_LENGTH} characters.")
     types = []
     for name in raw.split(","):
         name = name.strip()
