@@ -14,6 +14,7 @@ from sqlalchemy import event
 from app import create_app
 from app.extensions import db
 from app.services import candidates, clients, job_candidates, jobs
+from bench.server import SECRET_KEY
 from config import Config, database_url
 
 BIG_TABLES = ("jobs", "candidates", "job_candidates")
@@ -63,7 +64,7 @@ def first_page_plans(database):
     config = type(
         "ExplainConfig",
         (Config,),
-        {"SQLALCHEMY_DATABASE_URI": database_url(database.url), "SECRET_KEY": "explain"},
+        {"SQLALCHEMY_DATABASE_URI": database_url(database.url), "SECRET_KEY": SECRET_KEY},
     )
     app = create_app(config)
     values = _filter_values(database)

@@ -43,12 +43,11 @@ from gevent.pool import Pool  # noqa: E402
 from psycopg2 import sql  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bench.server import admin_url, free_port  # noqa: E402
+from bench.server import SECRET_KEY, admin_url, free_port  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT_ROOT / "bench" / "results"
 DATABASE_NAME = "ats_bench_realtime"
-SECRET_KEY = "benchmark-only-secret-key"
 EMAIL = "realtime-bench@example.com"
 STAGES = ("sourced", "applied", "screening", "interview", "offer")
 # Sockets opened at once while connecting, so the accept queues do not overflow.

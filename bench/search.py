@@ -35,7 +35,7 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.services import search as search_service  # noqa: E402
 from bench.load import http_load, sql_load  # noqa: E402
-from bench.server import DATABASE_NAME, BenchDatabase, BenchServer  # noqa: E402
+from bench.server import DATABASE_NAME, SECRET_KEY, BenchDatabase, BenchServer  # noqa: E402
 from config import Config, database_url  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -182,7 +182,7 @@ def main():
     config = type(
         "BenchSearchConfig",
         (Config,),
-        {"SQLALCHEMY_DATABASE_URI": database_url(database.url), "SECRET_KEY": "bench"},
+        {"SQLALCHEMY_DATABASE_URI": database_url(database.url), "SECRET_KEY": SECRET_KEY},
     )
     app = create_app(config)
     queries = pick_queries(database)

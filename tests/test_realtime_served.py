@@ -405,6 +405,16 @@ def test_ws_revoked_token_closes_its_sockets(app, connect, make_token):
     assert client.close_code == 1008
 
 
+def test_ws_rest_token_delete_closes_its_sockets(server, connect, make_token):
+    token_id, token_text, _ = make_token()
+    client = connect(token_text)
+    client.subscribe("pipeline")
+    http(server.base, f"/api/tokens/{token_id}", method="DELETE", token=token_text)
+    client.wait_closed()
+
+    assert client.close_code == 1008
+
+
 def test_ws_token_never_logged(server, connect, token):
     connect(token).subscribe("pipeline")
 
