@@ -61,6 +61,9 @@ class JobCandidate(UUIDPrimaryKey, Timestamps, db.Model):
         Index("ix_job_candidates_updated_at_id", "updated_at", "id"),
         Index("ix_job_candidates_stage_changed_at_id", "stage_changed_at", "id"),
         Index("ix_job_candidates_stage_rank_id", "stage_rank", "id"),
+        # A filter on one stage with the stage sort: stage_rank is constant within a
+        # stage, so this index returns the page in order without walking other stages.
+        Index("ix_job_candidates_stage_stage_rank_id", "stage", "stage_rank", "id"),
         Index("ix_job_candidates_job_id_stage", "job_id", "stage"),
         # Hires in a time window, with what the dashboard's time-to-hire median needs.
         Index(

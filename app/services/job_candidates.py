@@ -26,10 +26,6 @@ SORTING = Sorting(
         "createdAt": JobCandidate.created_at,
         "updatedAt": JobCandidate.updated_at,
         "stageChangedAt": JobCandidate.stage_changed_at,
-        # TODO: at the large seed size, `stage=offer&sortBy=stage` over all
-        # applications walks the (stage_rank, id) index past every later stage and
-        # hit the 5 s statement timeout; an index on (stage, stage_rank, id) would
-        # serve a filter on one stage.
         "stage": JobCandidate.stage_rank,
     },
 )
