@@ -10,6 +10,7 @@ with the backend's atomic add, and the others wait for its result.
 """
 
 import functools
+import hashlib
 import threading
 import time
 
@@ -30,23 +31,37 @@ def _backend_available():
     return getattr(cache.cache, "available", True)
 
 
-def _compute_once(key, compute, args):
-    """Run ``compute(*args)`` unless another caller is already computing ``key``."""
-    lock_key = f"{key}:computing"
-    if cache.add(lock_key, True, timeout=int(WAIT_FOR_OTHER_S) + 1):
+def _compute_once(memoized, compute, family_generations, args):
+    """Run ``compute(*args)`` unless another caller is already computing the same entry.
+
+    The lock key depends only on the function and its arguments. memoize's own key
+    also contains a version that the first callers of a function race to create,
+    so the key is read again wherever it is needed, and the result is also stored
+    under the key as it is after the computation, where the waiters look.
+    """
+    identity = repr((compute.__module__, compute.__qualname__, family_generations, args))
+    lock_key = f"computing:{hashlib.sha256(identity.encode()).hexdigest()[:32]}"
+    lock_timeout = int(WAIT_FOR_OTHER_S) + 1
+
+    def current_key():
+        return memoized.make_cache_key(memoized.uncached, family_generations, *args)
+
+    if cache.add(lock_key, True, timeout=lock_timeout):
         try:
-            return compute(*args)
+            value = compute(*args)
         except BaseException:
             cache.delete(lock_key)
             raise
+        cache.set(current_key(), value)
+        return value
     deadline = time.monotonic() + WAIT_FOR_OTHER_S
     while time.monotonic() < deadline and _backend_available():
         time.sleep(POLL_INTERVAL_S)
-        value = cache.get(key)
+        value = cache.get(current_key())
         if value is not None:
             return value
         # The caller that held the lock failed: take over.
-        if cache.add(lock_key, True, timeout=int(WAIT_FOR_OTHER_S) + 1):
+        if cache.add(lock_key, True, timeout=lock_timeout):
             break
     return compute(*args)
 
@@ -60,8 +75,7 @@ def fresh_memoize(*families):
         def memoized(family_generations, *args):
             # Runs only on a miss; the flag tells the caller which one it was.
             _call.missed = True
-            key = memoized.make_cache_key(memoized.uncached, family_generations, *args)
-            return _compute_once(key, compute, args)
+            return _compute_once(memoized, compute, family_generations, args)
 
         @functools.wraps(compute)
         def cached(*args, generation_map=None):
