@@ -453,7 +453,9 @@ def test_ws_stuck_client_spares_healthy_one(app, database_url, tmp_path, make_to
     settings = {
         "REALTIME_PING_INTERVAL_S": "30",
         "REALTIME_SEND_TIMEOUT_S": "30",
-        "REALTIME_SEND_QUEUE_MAX": "50",
+        # Far below the 1,500 events, so the stuck client overflows, and far above
+        # what a healthy client reading in a thread falls behind on a busy machine.
+        "REALTIME_SEND_QUEUE_MAX": "400",
     }
     served = Server(database_url, tmp_path / "gunicorn.log", workers=1, settings=settings)
     try:
