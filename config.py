@@ -115,7 +115,7 @@ class Config:
     CACHE_REDIS_URL = REDIS_URL
     CACHE_DEFAULT_TIMEOUT = env_int("CACHE_TTL_S", 60)
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", f"{REDIS_KEY_PREFIX}:cache:")
-    # Short socket timeouts: a Redis that stopped answering must not stall requests.
+    # Short socket timeouts, so that a Redis that stopped responding does not stall requests.
     REDIS_SOCKET_TIMEOUT_S = env_float("REDIS_SOCKET_TIMEOUT_S", 0.5)
     CACHE_OPTIONS = (
         {"socket_timeout": REDIS_SOCKET_TIMEOUT_S, "socket_connect_timeout": REDIS_SOCKET_TIMEOUT_S}

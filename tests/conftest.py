@@ -153,7 +153,7 @@ def truncate_all(application):
     with application.app_context():
         db.session.remove()
         db.session.execute(TRUNCATE_ALL)
-        # The emptied tables must not be answered from the cache of the last test.
+        # Bump the generations, so no read serves the previous test's cached results.
         db.session.execute(text("UPDATE cache_generations SET generation = generation + 1"))
         db.session.commit()
 

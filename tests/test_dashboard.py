@@ -453,7 +453,7 @@ def test_recent_activity_owner_me_keeps_own_jobs(client, make_user, make_job):
     assert {row["jobId"] for row in rows} == {mine["id"]}
 
 
-def test_recent_activity_rejects_a_signed_cursor_of_the_wrong_type(app, client, auth, hiring):
+def test_recent_activity_wrong_type_cursor_is_400(app, client, auth, hiring):
     from itsdangerous import URLSafeSerializer
 
     from app.services.pagination import CURSOR_SALT, CURSOR_VERSION, filter_fingerprint

@@ -61,8 +61,8 @@ def test_limits_body_string_over_max_length_is_422(client, admin_auth, row):
     assert name in response.get_json()["error"]["fields"]
 
 
-# Search checks its text and types itself and answers a bad value with 400
-# invalid_search, as its API documents; every other parameter gets 422.
+# Search checks its text and types itself and rejects a bad value with 400
+# invalid_search, as its API documents. Every other parameter gets 422.
 CHECKED_BY_SERVICE = {("GET", "/api/search", "q"), ("GET", "/api/search", "type")}
 
 

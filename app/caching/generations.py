@@ -3,7 +3,7 @@
 A cached result is stored under the generations of the families it was computed
 from. A write bumps the generations of the families it changes in its own
 transaction, so the new data and the new generation become visible together, to
-every worker at once: the next read looks up a key nobody has stored yet and
+every worker at once: the next read looks up a key that no reader has stored yet and
 computes a fresh result. Nothing is deleted from the cache; old entries expire.
 
 A reader reads the generations before it reads the data, so what it stores under

@@ -35,9 +35,9 @@ def _compute_once(memoized, compute, family_generations, args):
     """Run ``compute(*args)`` unless another caller is already computing the same entry.
 
     The lock key depends only on the function and its arguments. memoize's own key
-    also contains a version that the first callers of a function race to create,
-    so the key is read again wherever it is needed, and the result is also stored
-    under the key as it is after the computation, where the waiters look.
+    also contains a version that the first callers of a function race to create.
+    The key is therefore read again wherever it is needed, and the result is also
+    stored under the key as it is after the computation, where the waiters look.
     """
     identity = repr((compute.__module__, compute.__qualname__, family_generations, args))
     lock_key = f"computing:{hashlib.sha256(identity.encode()).hexdigest()[:32]}"
@@ -73,7 +73,7 @@ def fresh_memoize(*families):
         @cache.memoize()
         @functools.wraps(compute)
         def memoized(family_generations, *args):
-            # Runs only on a miss; the flag tells the caller which one it was.
+            # Runs only on a miss, so the flag lets the caller count a hit or a miss.
             _call.missed = True
             return _compute_once(memoized, compute, family_generations, args)
 

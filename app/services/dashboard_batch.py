@@ -1,8 +1,8 @@
 """The dashboard batch: several sections gathered concurrently in greenlets.
 
-Each section runs in its own greenlet with its own app context, hence its own
-database session and pooled connection; with psycopg2 made cooperative
-(psycogreen, see wsgi.py) their queries run at the same time, and the batch
+Each section runs in its own greenlet with its own app context, so it has its
+own database session and pooled connection. Because psycopg2 is made cooperative
+(psycogreen, see wsgi.py), their queries run at the same time, and the batch
 takes about as long as its slowest section. A section that fails or runs out of
 time is reported in ``errors`` while the others still return.
 """
