@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from app.json_provider import FastJSONProvider
 from app.secret_key import configure_secret_key
 from config import Config
 
@@ -14,6 +15,7 @@ MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
 def create_app(config_class=Config):
     app = Flask(__name__)
     app.config.from_object(config_class())
+    app.json = FastJSONProvider(app)
     # Keep keys in schema order (id first) instead of alphabetical order.
     app.json.sort_keys = False
     configure_secret_key(app)

@@ -1,23 +1,27 @@
 """Benchmark of what request logging and metrics cost on GET /api/jobs?limit=50.
 
-    .venv/bin/python -m bench.overhead [--size medium] [--seconds 10] [--clients 8] [--rounds 3]
+    .venv/bin/python -m bench.overhead [--size medium] [--seconds 5] [--clients 8] [--rounds 10]
         [--pairs 2000]
 
 Seeds the scratch database `ats_bench_<size>`, or reuses it. Then serves the
-same data with gunicorn (2 gevent workers) twice: `wsgi:app` with the access
-log, request ids and Prometheus metrics on, and `bench/unobserved_app.py` with
-them off. The observed server writes its JSON log lines to a file, as a
-platform's log pipe would receive them. Rounds alternate between the two
-servers, so that the load other processes put on the machine affects both alike.
+same data with two gunicorn servers (2 gevent workers each), both running for
+the whole measurement: `wsgi:app` with the access log, request ids and
+Prometheus metrics on, and `bench/unobserved_app.py` with them off. The
+observed server writes its JSON log lines to a file, as a platform's log pipe
+would receive them.
 
-Each round drives the list from this process with `--clients` concurrent
-keep-alive clients for `--seconds`, after a one-second warm-up, and the report
-compares the p50 latency of all rounds of each server.
+The measurement is `--rounds` pairs of rounds. A round drives one server from
+this process with `--clients` concurrent keep-alive clients for `--seconds`,
+after a one-second warm-up, while the other server idles. The order within a
+pair alternates (off then on, then on then off), so a load that other
+processes put on the machine for a while hits both variants alike. The report
+gives the median over pairs of each pair's p50 overhead, which is what the
+budget is checked against, and the workers' CPU time per request of each
+variant, which the load of other processes disturbs less than latency.
 
-On a busy machine, rounds seconds apart see different loads. So the script also
-measures both apps inside this process with Flask's test client, alternating
-between them on every request (`--pairs` of them), where a load change hits both
-alike. The report goes to bench/results/<date>-overhead.md and to standard output.
+The script also measures both apps inside this process with Flask's test
+client, alternating between them on every request (`--pairs` of them). The
+report goes to bench/results/<date>-overhead.md and to standard output.
 """
 
 from gevent import monkey
@@ -29,6 +33,7 @@ from app.gevent_psycopg import patch_psycopg  # noqa: E402
 patch_psycopg()
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import datetime as dt  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
@@ -51,17 +56,15 @@ VARIANTS = {"on": "wsgi:app", "off": "bench.unobserved_app:app"}
 MAX_OVERHEAD = 0.05
 
 
-def measure_round(database, variant, log_folder, args):
-    """Serve with one variant and return its latencies in ms and the error count."""
-    log_path = Path(log_folder) / f"{variant}.log"
-    with open(log_path, "ab") as output:
-        with BenchServer(database, app_module=VARIANTS[variant], output=output) as server:
-            headers = {"Authorization": f"Bearer {server.token}"}
-            http_load("127.0.0.1", server.port, PATH, headers, clients=args.clients, seconds=1)
-            result = http_load(
-                "127.0.0.1", server.port, PATH, headers, clients=args.clients, seconds=args.seconds
-            )
-    return result
+def measure_round(server, args):
+    """Load ``server`` for a round; return the load result and the workers' CPU seconds."""
+    headers = {"Authorization": f"Bearer {server.token}"}
+    http_load("127.0.0.1", server.port, PATH, headers, clients=args.clients, seconds=1)
+    cpu_before = server.worker_cpu_seconds()
+    result = http_load(
+        "127.0.0.1", server.port, PATH, headers, clients=args.clients, seconds=args.seconds
+    )
+    return result, server.worker_cpu_seconds() - cpu_before
 
 
 def measure_in_process(database, log_folder, pairs):
@@ -112,13 +115,18 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def overhead_line(p50_on, p50_off):
-    overhead = (p50_on - p50_off) / p50_off
+def overhead_line(label, on, off):
+    overhead = (on - off) / off
     verdict = "within" if overhead < MAX_OVERHEAD else "over"
-    return (
-        f"p50 overhead: {overhead * 100:+.1f}% ({p50_on - p50_off:+.2f} ms, {verdict} the "
-        f"{MAX_OVERHEAD:.0%} budget)."
-    )
+    return f"{label}: {overhead * 100:+.1f}% ({verdict} the {MAX_OVERHEAD:.0%} budget)."
+
+
+def paired_overheads(on, off):
+    """Return each pair's relative p50 overhead, in the order the pairs ran."""
+    return [
+        (p50_on - p50_off) / p50_off
+        for p50_on, p50_off in zip(on["round_p50s"], off["round_p50s"], strict=True)
+    ]
 
 
 def format_report(results, in_process, database, args, started, log_folder):
@@ -131,14 +139,16 @@ def format_report(results, in_process, database, args, started, log_folder):
         f"- Data: {database.row_counts}",
         f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python"
         f" {platform.python_version()}, {database.server_version}; load generator,"
-        " gunicorn (2 gevent workers) and PostgreSQL share the machine",
-        f"- Rounds alternate off and on; each lasts {args.seconds} s after a 1 s warm-up,"
-        f" with {args.clients} concurrent keep-alive clients",
+        " both gunicorn servers (2 gevent workers each) and PostgreSQL share the machine",
+        f"- {args.rounds} pairs of rounds, the order within a pair alternating; each round"
+        f" lasts {args.seconds} s after a 1 s warm-up, with {args.clients} concurrent"
+        " keep-alive clients",
         "",
         "## Under load, through gunicorn",
         "",
-        "| logging and metrics | requests | errors | req/s | p50 ms | p95 ms | p99 ms |",
-        "|---|---|---|---|---|---|---|",
+        "| logging and metrics | requests | errors | req/s | p50 ms | p95 ms | p99 ms"
+        " | worker CPU ms per request |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for variant in ("off", "on"):
         data = results[variant]
@@ -146,16 +156,41 @@ def format_report(results, in_process, database, args, started, log_folder):
         lines.append(
             f"| {variant} | {len(latencies)} | {data['errors']} "
             f"| {len(latencies) / data['seconds']:.0f} | {statistics.median(latencies):.2f} "
-            f"| {percentile(latencies, 0.95):.2f} | {percentile(latencies, 0.99):.2f} |"
+            f"| {percentile(latencies, 0.95):.2f} | {percentile(latencies, 0.99):.2f} "
+            f"| {data['cpu_seconds'] * 1000 / len(latencies):.3f} |"
         )
+    overheads = paired_overheads(on, off)
     with open(Path(log_folder) / "on.log") as log:
         log_lines = sum(1 for _ in log)
     lines += [
         "",
-        overhead_line(statistics.median(on["latencies"]), statistics.median(off["latencies"])),
+        overhead_line(
+            "Median over pairs of the p50 overhead",
+            1 + statistics.median(overheads),
+            1,
+        ),
         "",
-        f"Per-round p50 ms, off: {', '.join(f'{v:.2f}' for v in off['round_p50s'])}; "
-        f"on: {', '.join(f'{v:.2f}' for v in on['round_p50s'])}. "
+        overhead_line(
+            "Worker CPU per request",
+            on["cpu_seconds"] / len(on["latencies"]),
+            off["cpu_seconds"] / len(off["latencies"]),
+        ),
+        "",
+        overhead_line(
+            "p50 of all rounds pooled",
+            statistics.median(on["latencies"]),
+            statistics.median(off["latencies"]),
+        ),
+        "",
+        "| pair | p50 off ms | p50 on ms | overhead |",
+        "|---|---|---|---|",
+    ]
+    for number, (p50_off, p50_on, overhead) in enumerate(
+        zip(off["round_p50s"], on["round_p50s"], overheads, strict=True), start=1
+    ):
+        lines.append(f"| {number} | {p50_off:.2f} | {p50_on:.2f} | {overhead * 100:+.1f}% |")
+    lines += [
+        "",
         f"The observed server wrote {log_lines} log lines to a file.",
         "",
         "## In process, alternating per request",
@@ -164,7 +199,11 @@ def format_report(results, in_process, database, args, started, log_folder):
         f"concurrency. p50 off: {statistics.median(in_process['off']):.2f} ms, "
         f"on: {statistics.median(in_process['on']):.2f} ms.",
         "",
-        overhead_line(statistics.median(in_process["on"]), statistics.median(in_process["off"])),
+        overhead_line(
+            "p50 overhead",
+            statistics.median(in_process["on"]),
+            statistics.median(in_process["off"]),
+        ),
     ]
     return "\n".join(lines) + "\n"
 
@@ -174,9 +213,9 @@ def main():
     parser.add_argument(
         "--size", default="medium", choices=("demo", "medium", "large"), help="seed size"
     )
-    parser.add_argument("--seconds", type=int, default=10, help="seconds per round")
+    parser.add_argument("--seconds", type=int, default=5, help="seconds per round")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per variant")
+    parser.add_argument("--rounds", type=int, default=10, help="pairs of rounds")
     parser.add_argument(
         "--pairs", type=int, default=2000, help="request pairs of the in-process measurement"
     )
@@ -185,21 +224,38 @@ def main():
 
     database = BenchDatabase.prepare(name=f"ats_bench_{args.size}", size=args.size)
     results = {
-        variant: {"latencies": [], "errors": 0, "seconds": 0.0, "round_p50s": []}
+        variant: {
+            "latencies": [],
+            "errors": 0,
+            "seconds": 0.0,
+            "cpu_seconds": 0.0,
+            "round_p50s": [],
+        }
         for variant in VARIANTS
     }
-    with tempfile.TemporaryDirectory(prefix="ats-overhead-") as log_folder:
+    with contextlib.ExitStack() as stack:
+        log_folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="ats-overhead-"))
+        servers = {}
+        for variant, app_module in VARIANTS.items():
+            output = stack.enter_context(open(Path(log_folder) / f"{variant}.log", "ab"))
+            servers[variant] = stack.enter_context(
+                BenchServer(database, app_module=app_module, output=output)
+            )
+
         for number in range(args.rounds):
-            for variant in ("off", "on"):
-                result = measure_round(database, variant, log_folder, args)
+            order = ("off", "on") if number % 2 == 0 else ("on", "off")
+            for variant in order:
+                result, cpu_seconds = measure_round(servers[variant], args)
                 data = results[variant]
                 data["latencies"] += result.latencies_ms
                 data["errors"] += result.errors
                 data["seconds"] += result.seconds
+                data["cpu_seconds"] += cpu_seconds
                 data["round_p50s"].append(result.median)
                 print(
-                    f"round {number + 1} {variant}: p50 {result.median:.2f} ms, "
-                    f"{result.rate:.0f} req/s",
+                    f"pair {number + 1} {variant}: p50 {result.median:.2f} ms, "
+                    f"{result.rate:.0f} req/s, "
+                    f"{cpu_seconds * 1000 / max(result.requests, 1):.3f} ms CPU per request",
                     flush=True,
                 )
         in_process = measure_in_process(database, log_folder, args.pairs)

@@ -163,6 +163,24 @@ class BenchServer:
         self.process.kill()
         raise RuntimeError("gunicorn did not start within 30 s")
 
+    def worker_cpu_seconds(self):
+        """Return the CPU time (user plus system) that the workers have used so far.
+
+        Reads /proc, so it works on Linux only. A restarted worker's time is lost.
+        """
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        total = 0.0
+        for pid in children.read_text().split():
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except FileNotFoundError:
+                continue
+            # The fields after the command name, which may contain spaces, start at
+            # the process state; utime and stime are the 14th and 15th fields.
+            fields = stat.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
     def __exit__(self, *exc_info):
         self.process.terminate()
         self.process.wait(timeout=30)

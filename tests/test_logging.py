@@ -187,3 +187,26 @@ def test_text_format_is_readable(logged_app, capsys):
 def test_unknown_log_format_fails_at_startup(database_url):
     with pytest.raises(RuntimeError, match="LOG_FORMAT"):
         create_app(make_config(database_url, LOG_FORMAT="yaml"))
+
+
+def test_sql_counts_restart_with_each_request(logged_app, capsys, auth):
+    client = logged_app(LOG_SLOW_REQUEST_MS=0).test_client()
+    # The token's first use also records its last use.
+    client.get("/api/clients", headers=auth)
+    client.get("/api/clients", headers=auth)
+    first = access_lines(log_lines(capsys))[-1]
+
+    client.get("/api/clients", headers=auth)
+
+    second = access_lines(log_lines(capsys))[-1]
+    assert second["sqlStatements"] == first["sqlStatements"]
+
+
+def test_line_with_lone_surrogate_is_still_json(logged_app, capsys):
+    logged_app()
+    capsys.readouterr()
+
+    logging.getLogger("app.test").warning("unreadable name %s", "bad\ud800name")
+
+    line = log_lines(capsys)[-1]
+    assert line["message"] == "unreadable name bad\ud800name"

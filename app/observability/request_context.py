@@ -5,11 +5,10 @@ import re
 import time
 import uuid
 
-from flask import current_app, g, has_request_context, request
-from sqlalchemy import event
+from flask import current_app, g, request
 
 from app.extensions import db
-from app.observability import metrics
+from app.observability import metrics, sql_timing
 
 logger = logging.getLogger("app.access")
 
@@ -39,8 +38,7 @@ def route_template():
 def start_request():
     g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
     g.request_started = time.perf_counter()
-    g.sql_statements = 0
-    g.sql_seconds = 0.0
+    sql_timing.start_counting()
 
 
 def finish_request(response):
@@ -50,6 +48,7 @@ def finish_request(response):
         # and there is nothing to time.
         return response
     duration_s = time.perf_counter() - g.request_started
+    sql_totals = sql_timing.stop_counting()
     response.headers[REQUEST_ID_HEADER] = g.request_id
     route = route_template()
 
@@ -57,7 +56,10 @@ def finish_request(response):
     metrics.record_pool_state(db.engine.pool)
 
     duration_ms = round(duration_s * 1000, 2)
+    user = g.get("current_user")
     fields = {
+        "requestId": g.request_id,
+        "userId": str(user.id) if user is not None else None,
         "method": request.method,
         "route": route,
         "status": response.status_code,
@@ -66,8 +68,8 @@ def finish_request(response):
     }
     slow = duration_ms >= current_app.config["LOG_SLOW_REQUEST_MS"]
     if slow:
-        fields["sqlStatements"] = g.sql_statements
-        fields["sqlMs"] = round(g.sql_seconds * 1000, 2)
+        fields["sqlStatements"] = sql_totals.statements
+        fields["sqlMs"] = round(sql_totals.seconds * 1000, 2)
     logger.log(
         logging.WARNING if slow else logging.INFO,
         "%s %s %s %.1f ms",
@@ -80,26 +82,10 @@ def finish_request(response):
     return response
 
 
-def _start_statement_timer(conn, cursor, statement, parameters, context, executemany):
-    if has_request_context():
-        conn.info["statement_started"] = time.perf_counter()
-
-
-def _count_statement(conn, cursor, statement, parameters, context, executemany):
-    # A statement that failed never reaches this hook, and the next one on the
-    # connection overwrites its start time.
-    started = conn.info.pop("statement_started", None)
-    if started is None or not has_request_context() or "sql_statements" not in g:
-        return
-    g.sql_statements += 1
-    g.sql_seconds += time.perf_counter() - started
-
-
 def init_app(app):
     """Observe each request of ``app``; call it after db.init_app(app) created the engine."""
     app.before_request(start_request)
     app.after_request(finish_request)
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", _start_statement_timer)
-    event.listen(engine, "after_cursor_execute", _count_statement)
+    sql_timing.time_statements(engine)
