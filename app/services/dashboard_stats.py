@@ -10,7 +10,7 @@ index on hired applications.
 
 from datetime import timedelta
 
-from sqlalchemy import BigInteger, Date, DateTime, cast, distinct, extract, func, select, true
+from sqlalchemy import BigInteger, Date, DateTime, cast, distinct, func, select, true
 
 from app.caching.memoize import fresh_memoize
 from app.extensions import db
@@ -43,7 +43,9 @@ def _hires(conditions):
     """Select hires in the last week and month, and the time-to-hire median, as one row."""
     # A hired application leaves the pipeline, so its last stage change is the hire.
     hired_at = JobCandidate.stage_changed_at
-    days_to_hire = extract("epoch", hired_at - JobCandidate.created_at) / SECONDS_PER_DAY
+    # date_part returns a float; extract returns numeric, whose arithmetic made this
+    # aggregate about twice as slow over 11,000 hires of the large seed.
+    days_to_hire = func.date_part("epoch", hired_at - JobCandidate.created_at) / SECONDS_PER_DAY
     statement = select(
         func.count().filter(hired_at >= _since(WEEK_DAYS)).label("hires_week"),
         func.count().filter(hired_at >= _since(MONTH_DAYS)).label("hires_month"),
