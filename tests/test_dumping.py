@@ -1,5 +1,7 @@
 """The schemas' faster serialization gives what marshmallow's own gives, value for value."""
 
+import uuid
+
 import marshmallow as ma
 import pytest
 
@@ -61,3 +63,40 @@ def test_fast_dump_keeps_dump_defaults_and_missing_keys():
     schema = Sample()
 
     assert schema.dump({"present": "x"}) == marshmallow_dump(schema, {"present": "x"})
+
+
+class Shortcuts(ApiSchema):
+    text = ma.fields.String(allow_none=True)
+    number = ma.fields.Integer(allow_none=True)
+    number_as_text = ma.fields.Integer(as_string=True)
+    flag = ma.fields.Boolean(allow_none=True)
+    identifier = ma.fields.UUID(allow_none=True)
+    nested = ma.fields.Nested(lambda: Shortcuts(only=("text",)), allow_none=True)
+
+
+SHORTCUT_CASES = {
+    "own types": {
+        "text": "x",
+        "number": 3,
+        "number_as_text": 4,
+        "flag": True,
+        "identifier": uuid.UUID(int=5),
+        "nested": {"text": "y"},
+    },
+    "nulls": {"text": None, "number": None, "flag": None, "identifier": None, "nested": None},
+    "other types": {
+        "text": 12,
+        "number": True,
+        "number_as_text": 6,
+        "flag": 1,
+        "identifier": str(uuid.UUID(int=7)),
+    },
+}
+
+
+@pytest.mark.parametrize("case", SHORTCUT_CASES)
+def test_fast_dump_shortcuts_equal_marshmallow(case):
+    schema = Shortcuts()
+    data = SHORTCUT_CASES[case]
+
+    assert schema.dump(data) == marshmallow_dump(schema, data)

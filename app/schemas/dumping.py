@@ -9,21 +9,50 @@ Fields it cannot take this way (dotted attributes, fields that read no attribute
 go through marshmallow's ``serialize`` unchanged.
 """
 
+import uuid
+
 import marshmallow as ma
 from marshmallow.utils import get_value, missing
+
+# Field classes whose _serialize returns a value of this exact type unchanged (and
+# None for None). Values of other types, and subclasses of these fields, go
+# through _serialize.
+PASSTHROUGH_TYPES = {ma.fields.String: str, ma.fields.Integer: int, ma.fields.Boolean: bool}
 
 
 def _reads_plain_attribute(field, attribute):
     return field._CHECK_ATTRIBUTE and "." not in attribute
 
 
+def _passthrough_type(field):
+    """Return the type that ``field`` dumps unchanged, or None."""
+    passthrough = PASSTHROUGH_TYPES.get(type(field))
+    if passthrough is int and field.as_string:
+        return None
+    return passthrough
+
+
 def build_plan(schema):
-    """Return ``(data key, name, attribute, field, plain)`` for each field ``schema`` dumps."""
+    """Return a tuple per field that ``schema`` dumps.
+
+    The tuple is ``(data key, name, attribute, field, plain, passthrough type,
+    is UUID field)``.
+    """
     plan = []
     for name, field in schema.dump_fields.items():
         key = field.data_key if field.data_key is not None else name
         attribute = field.attribute if field.attribute is not None else name
-        plan.append((key, name, attribute, field, _reads_plain_attribute(field, attribute)))
+        plan.append(
+            (
+                key,
+                name,
+                attribute,
+                field,
+                _reads_plain_attribute(field, attribute),
+                _passthrough_type(field),
+                type(field) is ma.fields.UUID,
+            )
+        )
     return plan
 
 
@@ -40,7 +69,7 @@ def _read(obj, attribute):
 def serialize(schema, plan, obj):
     """Serialize one object with ``plan``; the result equals marshmallow's."""
     result = schema.dict_class()
-    for key, name, attribute, field, plain in plan:
+    for key, name, attribute, field, plain, passthrough, is_uuid in plan:
         if not plain:
             value = field.serialize(name, obj, accessor=schema.get_attribute)
             if value is not missing:
@@ -52,7 +81,16 @@ def serialize(schema, plan, obj):
             value = default() if callable(default) else default
             if value is missing:
                 continue
-        result[key] = field._serialize(value, name, obj)
+        # The shortcuts give what these fields' _serialize gives for these types.
+        value_type = type(value)
+        if value_type is passthrough:
+            result[key] = value
+        elif is_uuid and value_type is uuid.UUID:
+            result[key] = str(value)
+        elif value is None and (passthrough is not None or is_uuid):
+            result[key] = None
+        else:
+            result[key] = field._serialize(value, name, obj)
     return result
 
 
