@@ -28,7 +28,7 @@ SCOPE_KEYS = (("job_id", "jobId"), ("candidate_id", "candidateId"), ("client_id"
 
 # Every list response reads the position. Built once, on the table's column rather
 # than the mapped attribute, it skips the statement construction and the ORM's
-# compile step, which cost more than the query itself.
+# compile step on every list request.
 NEWEST_ACTIVITY_ID = select(func.coalesce(func.max(Activity.__table__.c.id), 0))
 
 
