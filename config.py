@@ -144,9 +144,10 @@ class Config:
     OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
 
     # Search
-    # Matches ranked per type (candidates, jobs, clients) for one search. Ranking
-    # reads each ranked row, so this bounds a broad query's cost; beyond it
-    # `total` stops counting and the best match may be missed.
+    # Matches ranked per type (candidates, jobs, clients) for one search, plus as
+    # many name and email matches. Ranking reads each ranked row, so this bounds a
+    # broad query's cost. Beyond it `total` stops counting, and the best title or
+    # other match may be missed.
     SEARCH_MAX_RANKED_MATCHES = env_int("SEARCH_MAX_RANKED_MATCHES", 200)
 
     # Live updates over WebSocket (/ws), per socket unless noted
@@ -222,6 +223,11 @@ class Config:
                         f"-c statement_timeout={self.DB_STATEMENT_TIMEOUT_MS}",
                         "-c idle_in_transaction_session_timeout="
                         f"{self.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS}",
+                        # Search ranks the first matches in physical order, which
+                        # may come from a sequential scan. A synchronized scan would
+                        # start where a concurrent one is, so the same query could
+                        # rank other rows.
+                        "-c synchronize_seqscans=off",
                     ]
                 ),
             },

@@ -43,8 +43,14 @@ RESULTS = PROJECT_ROOT / "bench" / "results"
 PAGE_SIZE = 10
 P95_TARGET_MS = 20
 MIN_SPEEDUP = 50
-GIN_INDEX = re.compile(r"Bitmap Index Scan on (ix_\w+_search_vector)")
-SEQUENTIAL_SCAN = re.compile(r"Seq Scan on (candidates|jobs)\b")
+GIN_INDEX = re.compile(r"Bitmap Index Scan on (ix_\w+_search_(?:vector|names))")
+# A sequential scan, its actual rows and the rows its filter removed. Search
+# stops a scan at the ranking cap, so the rows read tell a short scan from a
+# full one.
+SEQUENTIAL_SCAN = re.compile(
+    r"Seq Scan on (candidates|jobs) .*?actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=1\)"
+    r"(?:\n.*Filter: .*\n\s*Rows Removed by Filter: (\d+))?"
+)
 
 # The naive search: every word must occur somewhere in the same fields, by a
 # case-insensitive substring scan, with the same page size and total.
@@ -116,11 +122,14 @@ def explain_search(app, query):
 
 def summarize_plan(plan):
     indexes = sorted(set(GIN_INDEX.findall(plan)))
-    scans = sorted(set(SEQUENTIAL_SCAN.findall(plan)))
+    scans = [
+        f"{table} ({int(returned) + int(removed or 0):,} rows read)"
+        for table, returned, removed in SEQUENTIAL_SCAN.findall(plan)
+    ]
     execution = re.search(r"Execution Time: ([\d.]+) ms", plan)
     parts = [f"GIN: {', '.join(indexes) or 'NONE'}"]
     if scans:
-        parts.append(f"SEQUENTIAL SCAN of {', '.join(scans)}")
+        parts.append(f"sequential scan of {', '.join(scans)}")
     if execution:
         parts.append(f"executed in {float(execution.group(1)):.1f} ms")
     return "; ".join(parts)

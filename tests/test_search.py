@@ -608,6 +608,25 @@ def test_search_total_stops_at_the_ranking_cap(app, make_candidate, search):
     assert len(body["data"]) == 3
 
 
+def test_search_exact_name_survives_the_cap(app, make_candidate, search):
+    # Created first, so the title matches come first in physical order and fill
+    # the capped pass; the name pass must still find the exact name.
+    for number in range(4):
+        make_candidate(firstName="Ann", lastName=f"Other{number}", currentTitle="Zed Widget")
+    make_candidate(firstName="Zed", lastName="Widget", email=None)
+    app.config["SEARCH_MAX_RANKED_MATCHES"] = 3
+    try:
+        status, body = search("zed widget")
+    finally:
+        app.config["SEARCH_MAX_RANKED_MATCHES"] = TestConfig.SEARCH_MAX_RANKED_MATCHES
+
+    assert status == 200
+    assert body["data"][0]["title"] == "Zed Widget"
+    assert body["data"][0]["rank"] >= 3
+    assert body["total"] == 4
+    assert body["totalCapped"] is True
+
+
 def test_search_total_below_the_cap_is_exact(records, search):
     status, body = search("grace")
 

@@ -52,6 +52,12 @@ class Candidate(UUIDPrimaryKey, Timestamps, db.Model):
         Index("ix_candidates_updated_at_id", "updated_at", "id"),
         Index("ix_candidates_last_name_id", "last_name", "id"),
         Index("ix_candidates_search_vector", "search_vector", postgresql_using="gin"),
+        # Name and email lexemes (weight A), read by search's name pass.
+        Index(
+            "ix_candidates_search_names",
+            func.ts_filter(search_vector, text("'{a}'::\"char\"[]")),
+            postgresql_using="gin",
+        ),
     )
 
     def __repr__(self):

@@ -1,6 +1,6 @@
 """Clients: the companies an agency hires for."""
 
-from sqlalchemy import Computed, Index, String, func
+from sqlalchemy import Computed, Index, String, func, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,6 +26,12 @@ class Client(UUIDPrimaryKey, Timestamps, db.Model):
         Index("ix_clients_updated_at_id", "updated_at", "id"),
         Index("ix_clients_name_id", "name", "id"),
         Index("ix_clients_search_vector", "search_vector", postgresql_using="gin"),
+        # Name lexemes (weight A), read by search's name pass.
+        Index(
+            "ix_clients_search_names",
+            func.ts_filter(search_vector, text("'{a}'::\"char\"[]")),
+            postgresql_using="gin",
+        ),
     )
 
     def __repr__(self):

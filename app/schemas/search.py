@@ -74,8 +74,9 @@ class SearchPageSchema(ApiSchema):
     total_capped = ma.fields.Boolean(
         required=True,
         metadata={
-            "description": "True when a type reached the ranking cap: there may be more matches "
-            "than total, and only the first ones found were ranked."
+            "description": "True when a type reached the ranking cap: total is then a lower "
+            "bound, and only the first matches in storage order and the name and email "
+            "matches were ranked."
         },
     )
     limit = ma.fields.Integer(required=True)
