@@ -5,7 +5,11 @@ import threading
 
 
 class TcpProxy:
-    """Forward connections from 127.0.0.1:``port`` to ``upstream`` while started."""
+    """Forward connections from 127.0.0.1:``port`` to ``upstream`` while started.
+
+    ``upstream`` is a ``(host, port)`` pair, or the path of a Unix socket such as
+    the embedded PostgreSQL's.
+    """
 
     def __init__(self, port, upstream):
         self.port = port
@@ -46,7 +50,7 @@ class TcpProxy:
             except OSError:
                 return
             try:
-                server = socket.create_connection(self.upstream, timeout=5)
+                server = self._connect_upstream()
             except OSError:
                 client.close()
                 continue
@@ -55,6 +59,18 @@ class TcpProxy:
                 self.sockets += [client, server]
             for source, target in ((client, server), (server, client)):
                 threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    def _connect_upstream(self):
+        if isinstance(self.upstream, str):
+            server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            server.settimeout(5)
+            try:
+                server.connect(self.upstream)
+            except OSError:
+                server.close()
+                raise
+            return server
+        return socket.create_connection(self.upstream, timeout=5)
 
     @staticmethod
     def _pump(source, target):

@@ -1,6 +1,7 @@
 """Database faults under the real gunicorn gevent server: outages, killed connections,
 an exhausted pool and graceful shutdown on SIGTERM."""
 
+import os
 import signal
 import socket
 import time
@@ -59,6 +60,14 @@ def terminate_backend(database_url, pid):
     connection.close()
 
 
+def upstream_address(url):
+    """Return where ``url``'s server listens: ``(host, port)``, or a Unix socket path."""
+    socket_folder = url.query.get("host")
+    if url.host is None and socket_folder and socket_folder.startswith("/"):
+        return os.path.join(socket_folder, f".s.PGSQL.{url.port or 5432}")
+    return (url.host or "127.0.0.1", url.port or 5432)
+
+
 @pytest.fixture
 def proxied_server(app, database_url, tmp_path):
     """gunicorn whose DATABASE_URL points at a TCP proxy to the test database.
@@ -66,8 +75,9 @@ def proxied_server(app, database_url, tmp_path):
     The proxy is closed when the server starts, so the database looks down.
     """
     upstream = make_url(database_url)
-    proxy = TcpProxy(free_port(), (upstream.host or "127.0.0.1", upstream.port or 5432))
-    proxied_url = upstream.set(host="127.0.0.1", port=proxy.port)
+    proxy = TcpProxy(free_port(), upstream_address(upstream))
+    # A socket folder in the query (the embedded server's URL) would override the host.
+    proxied_url = upstream.difference_update_query(["host"]).set(host="127.0.0.1", port=proxy.port)
     environment = {
         "DATABASE_URL": proxied_url.render_as_string(hide_password=False),
         "DB_POOL_TIMEOUT_S": "1",
