@@ -448,6 +448,22 @@ def test_ws_client_that_stops_answering_pings_is_dropped(server, make_token):
 EVENT_COUNT = 1500
 
 
+def insert_large_activities(database_url, count):
+    """Commit ``count`` activities of about 4 KB each, one transaction each."""
+    connection = psycopg2.connect(_libpq_url(database_url))
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        # Durability does not matter here.
+        cursor.execute("SET synchronous_commit = off")
+        for _ in range(count):
+            cursor.execute(
+                "INSERT INTO activities (action, entity_type, entity_id, payload) "
+                "VALUES ('updated', 'user', %s, %s)",
+                (str(uuid.uuid4()), '{"fields": ["' + "x" * 4000 + '"]}'),
+            )
+    connection.close()
+
+
 def test_ws_stuck_client_spares_healthy_one(app, database_url, tmp_path, make_token):
     """A client that stops reading is disconnected when its queue fills; the other gets all."""
     settings = {
@@ -470,20 +486,9 @@ def test_ws_stuck_client_spares_healthy_one(app, database_url, tmp_path, make_to
         healthy.subscribe("activity")
         time.sleep(0.5)
 
-        connection = psycopg2.connect(_libpq_url(database_url))
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            # One commit per event; durability does not matter here.
-            cursor.execute("SET synchronous_commit = off")
-            # About 6 MB of activity frames: more than the kernel buffers of the
-            # loopback connection hold (tcp_wmem allows 4 MiB) plus the 20-message queue.
-            for _ in range(EVENT_COUNT):
-                cursor.execute(
-                    "INSERT INTO activities (action, entity_type, entity_id, payload) "
-                    "VALUES ('updated', 'user', %s, %s)",
-                    (str(uuid.uuid4()), '{"fields": ["' + "x" * 4000 + '"]}'),
-                )
-        connection.close()
+        # About 6 MB of activity frames: more than the kernel buffers of the
+        # loopback connection hold (tcp_wmem allows 4 MiB) plus the 400-message queue.
+        insert_large_activities(database_url, EVENT_COUNT)
         received = healthy.events(EVENT_COUNT, timeout=60)
 
         stuck.sock.settimeout(10)
@@ -503,6 +508,38 @@ def test_ws_stuck_client_spares_healthy_one(app, database_url, tmp_path, make_to
     assert len({event["id"] for event in received}) == EVENT_COUNT
     assert ended
     assert "Disconnecting WebSocket of user" in log
+
+
+def test_ws_paused_reader_gets_every_frame_whole(app, database_url, tmp_path, make_token):
+    """Frames that the kernel took only in part are finished before anything else is sent."""
+    settings = {
+        "REALTIME_PING_INTERVAL_S": "30",
+        "REALTIME_SEND_TIMEOUT_S": "30",
+        # Above the 1,500 events, so that the paused client is never dropped.
+        "REALTIME_SEND_QUEUE_MAX": "2000",
+    }
+    served = Server(database_url, tmp_path / "gunicorn.log", workers=1, settings=settings)
+    try:
+        _, token_text, _ = make_token()
+        paused = websocket.create_connection(
+            served.ws_url, timeout=30, sockopt=[(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)]
+        )
+        paused.send(json.dumps({"type": "auth", "token": token_text}))
+        paused.recv()
+        paused.send(json.dumps({"type": "subscribe", "channel": "activity"}))
+        paused.recv()
+
+        # About 6 MB while the client reads nothing: more than the kernel buffers of
+        # the loopback connection hold, so writes block, and one can end mid-frame.
+        insert_large_activities(database_url, EVENT_COUNT)
+        messages = [json.loads(paused.recv()) for _ in range(EVENT_COUNT)]
+        paused.close()
+    finally:
+        served.stop()
+
+    ids = [message["id"] for message in messages]
+    assert {message["type"] for message in messages} == {"event"}
+    assert ids == sorted(set(ids))
 
 
 def test_ws_listener_reconnects_and_delivers_what_it_missed(

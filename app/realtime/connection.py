@@ -2,6 +2,7 @@
 
 import json
 import logging
+import os
 import socket
 import threading
 import time
@@ -16,23 +17,66 @@ GOING_AWAY = 1001
 POLICY_VIOLATION = 1008
 
 
+def write_nowait(sock, data):
+    """Write what the kernel takes of ``data`` now, and return that byte count (0 if none).
+
+    This bypasses gevent's socket, whose send waits until the socket is writable
+    and whose sendall calls getsockopt(SO_SNDBUF) every time. A gevent socket keeps
+    its descriptor non-blocking (gevent 26.9, gevent/_socket3.py), so os.write
+    does not block the worker.
+    """
+    try:
+        return os.write(sock.fileno(), data)
+    except BlockingIOError:
+        return 0
+
+
 class FrameSocket:
-    """The client's socket, changed so that every frame is written whole.
+    """The client's socket, changed so that every frame is written whole and in order.
 
     simple-websocket writes with a single ``send``, which may write part of a frame
     when the socket buffer is nearly full, and its reader greenlet writes pongs
     while events go out. Writing each frame with ``sendall`` under a lock keeps
     frames from being cut or interleaved.
+
+    ``send_now`` writes a frame without waiting. When the kernel takes only part
+    of it, the rest waits in ``unsent`` and goes out first on the next write.
     """
 
     def __init__(self, sock):
         self._sock = sock
         self._lock = threading.Lock()
+        self.unsent = b""
 
     def send(self, data):
         with self._lock:
+            if self.unsent:
+                data, self.unsent = self.unsent + data, b""
             self._sock.sendall(data)
         return len(data)
+
+    def send_now(self, frame):
+        """Write ``frame`` without blocking, or return False without writing if it must wait.
+
+        It must wait while another greenlet is writing, after a partly written
+        frame, or when the socket buffer is full. Errors return False too, so that
+        the caller's queued write meets and reports them.
+        """
+        if self.unsent or self._lock.locked():
+            return False
+        try:
+            written = write_nowait(self._sock, frame)
+        except OSError:
+            return False
+        if written == 0:
+            return False
+        self.unsent = frame[written:]
+        return True
+
+    def flush(self):
+        """Write what ``send_now`` left unsent, waiting as long as that takes."""
+        if self.unsent:
+            self.send(b"")
 
     def __getattr__(self, name):
         return getattr(self._sock, name)
@@ -54,10 +98,16 @@ class Subscription:
 class Connection:
     """The server side of one authenticated or authenticating WebSocket.
 
-    Every outgoing message goes through a queue of at most ``max_queue`` messages,
-    drained by this connection's own sender greenlet, so a client that reads slowly
-    only blocks its own sender. A client that falls behind by more than the queue
-    contains is disconnected.
+    An event frame goes straight to the socket when nothing else is waiting and the
+    kernel takes it without blocking, which is the usual case. Otherwise the
+    message waits in a queue of at most ``max_queue`` messages, drained by a sender
+    greenlet that this connection starts when the queue fills and that ends when
+    it is empty. A client that reads slowly thus blocks only its own sender, and
+    one that falls behind by more than the queue contains is disconnected.
+
+    This relies on gevent, as wsgi.py sets up: a greenlet runs until it blocks, so
+    the checks and updates of the queue and sender between two writes cannot
+    interleave with another greenlet's.
     """
 
     def __init__(self, ws, *, max_queue, close_timeout_s, on_overflow=None):
@@ -73,10 +123,9 @@ class Connection:
         self.closed = threading.Event()
         self.closing = False
         self._queue = deque()
-        self._wakeup = threading.Event()
         self._close_frame = None
-        self._sender = threading.Thread(target=self._send_loop, daemon=True, name="ws-sender")
-        self._sender.start()
+        # The running sender, if any. The queue is empty whenever this is None.
+        self._sender = None
 
     @property
     def queued(self):
@@ -86,11 +135,17 @@ class Connection:
         self.send_text(json.dumps(message, separators=(",", ":")))
 
     def send_text(self, text):
-        """Queue a text message, or disconnect the client when its queue is full.
+        """Send or queue a text message, or disconnect the client when its queue is full.
 
         ``text`` is a str, or bytes of a whole frame made by frames.encode_text_frame.
+        Only such frames are written at once: a str goes through simple-websocket,
+        which compresses it when the client negotiated permessage-deflate.
         """
-        if self.closing:
+        if self.closing or self.closed.is_set():
+            return
+        if self._sender is None and isinstance(text, bytes) and self.ws.sock.send_now(text):
+            if self.ws.sock.unsent:
+                self._start_sender()
             return
         if len(self._queue) >= self.max_queue:
             logger.warning(
@@ -107,7 +162,7 @@ class Connection:
             )
             return
         self._queue.append(text)
-        self._wakeup.set()
+        self._start_sender()
 
     def deliver(self, channel_name, event_id, text):
         """Send a live event unless it was sent already, or hold it while a replay loads."""
@@ -143,14 +198,13 @@ class Connection:
         if drop_queued:
             self._queue.clear()
         self._close_frame = (code, reason)
-        self._wakeup.set()
+        self._start_sender()
         threading.Thread(target=self._cut_after_timeout, daemon=True).start()
 
     def stop(self):
-        """End the sender once the socket is gone, dropping anything still queued."""
+        """Stop sending once the socket is gone, dropping anything still queued."""
         self._queue.clear()
         self.closed.set()
-        self._wakeup.set()
 
     def _cut_after_timeout(self):
         if self.closed.wait(self.close_timeout_s):
@@ -166,26 +220,36 @@ class Connection:
         self.ws.connected = False
         self.closed.set()
 
+    def _start_sender(self):
+        if self._sender is None:
+            self._sender = threading.Thread(target=self._send_loop, daemon=True, name="ws-sender")
+            self._sender.start()
+
     def _send_loop(self):
+        """Write the queue out, then the close frame if close() requested one, and end."""
         try:
-            while not self.closed.is_set():
-                self._wakeup.wait()
-                self._wakeup.clear()
-                while self._queue:
-                    message = self._queue.popleft()
-                    if isinstance(message, bytes):
-                        self.ws.sock.send(self._join_frames(message))
-                    else:
-                        self.ws.send(message)
-                if self._close_frame is not None:
-                    self.ws.close(*self._close_frame)
-                    # simple-websocket closes the socket when the client's close reply arrives.
-                    self._wait_for_close_reply()
-                    return
+            self.ws.sock.flush()
+            while self._queue and not self.closed.is_set():
+                message = self._queue.popleft()
+                if isinstance(message, bytes):
+                    self.ws.sock.send(self._join_frames(message))
+                else:
+                    self.ws.send(message)
+            if self._close_frame is not None and not self.closed.is_set():
+                self.ws.close(*self._close_frame)
+                # simple-websocket closes the socket when the client's close reply arrives.
+                self._wait_for_close_reply()
+                self.closed.set()
         except (ConnectionClosed, OSError) as error:
             logger.info("WebSocket of user %s closed while sending: %s", self.user_id, error)
-        finally:
             self.closed.set()
+        except BaseException:
+            self.closed.set()
+            raise
+        finally:
+            # No greenlet switch happens between the empty-queue check and here, so
+            # send_text cannot have queued a message that no sender would write.
+            self._sender = None
 
     def _join_frames(self, first):
         """Return ``first`` with the whole frames queued right after it, to write at once."""

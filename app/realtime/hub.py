@@ -68,9 +68,9 @@ class Hub:
         A frame is built once per channel and shared by all its sockets. A socket's
         full queue disconnects that socket without delaying the others.
         """
-        # NOTE: a smoke run on a loaded 2-core machine measured about 41 µs of worker
-        # CPU per delivery, and 1,000 sockets at 20 events/s had a p99 of 1.1 s there
-        # (bench/results/2026-12-04-realtime-smoke.md).
+        # With 1,000 sockets at 20 events/s on a shared 2-core machine, the workers
+        # used about 23 µs of CPU per delivery, per-event work included, and commit
+        # to receipt took at most 27 ms at p99 (bench/results/2026-12-05-realtime.md).
         for activity in activities:
             self.counters["events_received"] += 1
             names = [name for name in channel_names_for(activity) if name in self.by_channel]

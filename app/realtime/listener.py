@@ -18,8 +18,9 @@ ACTIVITIES_CHANNEL = "activities"
 TOKEN_REVOCATIONS_CHANNEL = "token_revocations"
 # Activities read per query while catching up, so a long outage is read in pages.
 CATCH_UP_BATCH = 500
-# Events dispatched before the senders get to run. Each sender then writes them in
-# one system call; the batch must stay well below REALTIME_SEND_QUEUE_MAX.
+# Events dispatched before other greenlets get to run. A socket that cannot take
+# them at once queues them, and its sender then writes them in one system call, so
+# the batch must stay well below REALTIME_SEND_QUEUE_MAX.
 DISPATCH_BATCH = 16
 
 
