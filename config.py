@@ -32,6 +32,19 @@ def env_float(name, default):
         raise RuntimeError(f"{name} must be a number, got {raw!r}") from None
 
 
+def env_bool(name, default):
+    """Read a true/false setting: 1, true, yes or on, and 0, false, no or off."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise RuntimeError(f"{name} must be true or false, got {raw!r}")
+
+
 def env_list(name, default=()):
     """Read a comma-separated list setting; blank items are dropped."""
     raw = os.environ.get(name)
@@ -74,6 +87,11 @@ class Config:
     # Lifetime of a token issued by POST /api/auth/login. Tokens made with
     # `flask tokens create` do not expire unless asked to.
     LOGIN_TOKEN_TTL_HOURS = env_int("LOGIN_TOKEN_TTL_HOURS", 24 * 30)
+    # A login with "session": true also sets this HttpOnly cookie, with the token,
+    # and browsers send it only to /ws. Secure (HTTPS only) unless APP_ENV is
+    # development, because browsers drop Secure cookies on plain-HTTP pages.
+    WS_SESSION_COOKIE = "ats_ws_session"
+    WS_SESSION_COOKIE_SECURE = env_bool("WS_SESSION_COOKIE_SECURE", APP_ENV != "development")
 
     # Login rate limits, in the notation of the limits package ("10/minute;50/hour").
     # Every attempt counts, successful or not, so a burst of parallel attempts cannot

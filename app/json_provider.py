@@ -15,10 +15,10 @@ COMPACT_SEPARATORS = (",", ":")
 class FastJSONProvider(DefaultJSONProvider):
     """Encode compact JSON with orjson, falling back to the stdlib encoder.
 
-    In a profile of a page of 50 jobs, orjson took an eighth of the stdlib's time. orjson writes non-ASCII
-    characters as UTF-8 rather than as ``\\u`` escapes. It rejects integers wider
-    than 64 bits and strings with lone surrogates, and those values take the
-    stdlib path instead.
+    In a profile of a page of 50 jobs, orjson took an eighth of the stdlib's time.
+    orjson writes non-ASCII characters as UTF-8 rather than as ``\\u`` escapes. It
+    rejects integers wider than 64 bits and strings with lone surrogates, and those
+    values take the stdlib path instead.
     """
 
     def dumps(self, obj, **kwargs):

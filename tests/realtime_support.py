@@ -109,8 +109,9 @@ class WsClient:
     Reading all the time also sends pongs to the server's pings, as a browser does.
     """
 
-    def __init__(self, url, token=None, timeout=5):
-        self.ws = websocket.create_connection(url, timeout=timeout)
+    def __init__(self, url, token=None, timeout=5, cookie=None, origin=None):
+        # websocket-client sends the server's own origin when ``origin`` is None.
+        self.ws = websocket.create_connection(url, timeout=timeout, cookie=cookie, origin=origin)
         self.messages = queue.Queue()
         self.close_code = None
         self.close_reason = None

@@ -4,7 +4,7 @@ import pytest
 
 from app import create_app
 from app.secret_key import DEVELOPMENT_SECRET_KEY
-from config import TestConfig, database_url
+from config import TestConfig, database_url, env_bool
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,20 @@ def test_app_uses_the_development_key_only_in_development():
     app = create_app(Development)
 
     assert app.config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("true", True), ("1", True), ("On", True), ("false", False), ("0", False), ("no", False)],
+)
+def test_env_bool_reads_true_and_false(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+
+    assert env_bool("SOME_FLAG", not expected) is expected
+
+
+def test_env_bool_rejects_other_values(monkeypatch):
+    monkeypatch.setenv("SOME_FLAG", "maybe")
+
+    with pytest.raises(RuntimeError, match="SOME_FLAG must be true or false"):
+        env_bool("SOME_FLAG", True)

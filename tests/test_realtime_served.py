@@ -88,8 +88,8 @@ def connect(server):
     """Return a function that opens WsClients, all closed after the test."""
     opened = []
 
-    def open_client(token=None):
-        client = WsClient(server.ws_url, token)
+    def open_client(token=None, **options):
+        client = WsClient(server.ws_url, token, **options)
         opened.append(client)
         return client
 
@@ -564,3 +564,64 @@ def test_ws_listener_reconnects_and_delivers_what_it_missed(
     assert terminated >= 1
     assert event["data"]["stage"] == "interview"
     assert "Realtime listener lost PostgreSQL" in server.log()
+
+
+@pytest.fixture
+def session_login(server, app):
+    """Log a new user in through the served API with ``"session": true``.
+
+    Returns ``(cookie header value, token text)``.
+    """
+    email = f"{uuid.uuid4().hex}@example.com"
+    with app.app_context():
+        create_user(email, "realtime-pw-123", role="recruiter")
+        db.session.remove()
+    status, headers, body = http(
+        server.base,
+        "/api/auth/login",
+        method="POST",
+        body={"email": email, "password": "realtime-pw-123", "session": True},
+    )
+    assert status == 200, body
+    cookie = headers["Set-Cookie"].split(";")[0]
+    return cookie, body["token"]
+
+
+def test_ws_session_cookie_authenticates_at_once(connect, session_login):
+    cookie, _ = session_login
+
+    client = connect(cookie=cookie)
+
+    reply = client.next()
+    assert reply["type"] == "authenticated"
+    assert reply["via"] == "session"
+
+
+def test_ws_session_cookie_socket_can_subscribe(connect, session_login):
+    cookie, _ = session_login
+    client = connect(cookie=cookie)
+    client.next()
+
+    reply = client.subscribe("pipeline")
+
+    assert reply["type"] == "subscribed"
+
+
+def test_ws_session_cookie_from_other_origin_is_ignored(connect, session_login):
+    cookie, token = session_login
+    client = connect(cookie=cookie, origin="https://attacker.example")
+
+    client.send({"type": "auth", "token": token})
+
+    assert client.next()["via"] == "message"
+
+
+def test_ws_session_cookie_after_logout_is_rejected(server, connect, session_login):
+    cookie, token = session_login
+    status, _, _ = http(server.base, "/api/auth/logout", method="POST", token=token)
+    assert status == 204
+
+    client = connect(cookie=cookie)
+
+    assert client.wait_closed()
+    assert client.close_code == 1008

@@ -84,10 +84,12 @@ def configure_logging(level, log_format):
     handler.addFilter(RequestContextFilter())
     handler.is_app_handler = True
 
-    # No format here shows thread or multiprocessing names, and looking them up costs
-    # time on every record (the "Optimization" section of the logging HOWTO).
+    # No format here shows thread or multiprocessing names or the calling line, and
+    # looking them up costs time on every record. The "Optimization" section of the
+    # logging HOWTO names these switches.
     logging.logThreads = False
     logging.logMultiprocessing = False
+    logging._srcfile = None
 
     root = logging.getLogger()
     for previous in [h for h in root.handlers if getattr(h, "is_app_handler", False)]:

@@ -2,12 +2,13 @@
 
 import logging
 
-from flask import current_app
+from flask import current_app, request
 from simple_websocket import ConnectionClosed
 
 from app.extensions import db
 from app.realtime.connection import Connection
 from app.realtime.protocol import ClientSession
+from app.realtime.session_cookie import session_token
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def serve(app, ws):
     )
     hub.add(connection)
     try:
-        ClientSession(app, hub, connection).run()
+        ClientSession(app, hub, connection, session_token(request, config)).run()
         # Let the sender deliver the close frame that ended the session.
         connection.closed.wait(config["REALTIME_CLOSE_TIMEOUT_S"] + 1)
     except ConnectionClosed:

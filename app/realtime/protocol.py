@@ -34,11 +34,13 @@ def _error(code, message, ref=None):
 class ClientSession:
     """Runs the protocol on one Connection until the client leaves or is closed."""
 
-    def __init__(self, app, hub, connection):
+    def __init__(self, app, hub, connection, session_token=None):
         self.config = app.config
         self.hub = hub
         self.connection = connection
         self.ws = connection.ws
+        # The token in the handshake's session cookie, when its Origin may use one.
+        self.session_token = session_token
         self.user = None
         self.error_times = deque()
 
@@ -53,13 +55,62 @@ class ClientSession:
     # Authentication ------------------------------------------------------
 
     def authenticate(self):
-        """Wait for the auth message; close with 1008 on a timeout or anything else first."""
+        """Authenticate by the session cookie, else by the auth message.
+
+        A socket that sends anything else first, or nothing within
+        REALTIME_AUTH_TIMEOUT_S, is closed with 1008.
+        """
+        api_token = self._token_of_session()
+        via = "session"
+        if api_token is None:
+            api_token = self._token_of_auth_message()
+            via = "message"
+        if api_token is None:
+            return False
+
+        self.user = api_token.user
+        self.connection.token_id = api_token.id
+        self.connection.user_id = self.user.id
+        if str(api_token.id) in self.hub.revoked_tokens:
+            self.hub.counters["auth_failures"] += 1
+            self.connection.close(POLICY_VIOLATION, "The token was revoked.")
+            return False
+        self.connection.send_json(
+            {"type": "authenticated", "userId": str(self.user.id), "via": via}
+        )
+        logger.info(
+            "WebSocket authenticated for user %s (token %s, by %s) in worker %d",
+            self.user.id,
+            api_token.id,
+            via,
+            os.getpid(),
+        )
+        return True
+
+    def _token_of_session(self):
+        """Return the ApiToken of the session cookie, or None when it has none that is valid.
+
+        An expired or revoked cookie falls back to the auth message, so that a
+        client holding a newer token can still send it.
+        """
+        if self.session_token is None:
+            return None
+        try:
+            return authenticate_token(self.session_token)
+        except DomainError as error:
+            logger.info("WebSocket session cookie rejected: %s", error.message)
+            return None
+        finally:
+            db.session.remove()
+
+    def _token_of_auth_message(self):
+        """Wait for the auth message and return its ApiToken, or None after closing the socket."""
         timeout = self.config["REALTIME_AUTH_TIMEOUT_S"]
         raw = self.ws.receive(timeout=timeout)
         if raw is None:
             self.hub.counters["auth_failures"] += 1
             self.connection.close(POLICY_VIOLATION, f"No auth message within {timeout:g} s.")
-            return False
+            return None
         try:
             message = self.decode(raw)
             if message.get("type") != "auth":
@@ -70,30 +121,14 @@ class ClientSession:
             token = message.get("token")
             if not isinstance(token, str) or not token:
                 raise ProtocolError("invalid_message", "The auth message needs a token string.")
-            api_token = authenticate_token(token)
+            return authenticate_token(token)
         except (ProtocolError, DomainError) as error:
             self.hub.counters["auth_failures"] += 1
             self.connection.send_json(_error(error.code, error.message))
             self.connection.close(POLICY_VIOLATION, "Authentication failed.")
-            return False
+            return None
         finally:
             db.session.remove()
-
-        self.user = api_token.user
-        self.connection.token_id = api_token.id
-        self.connection.user_id = self.user.id
-        if str(api_token.id) in self.hub.revoked_tokens:
-            self.hub.counters["auth_failures"] += 1
-            self.connection.close(POLICY_VIOLATION, "The token was revoked.")
-            return False
-        self.connection.send_json({"type": "authenticated", "userId": str(self.user.id)})
-        logger.info(
-            "WebSocket authenticated for user %s (token %s) in worker %d",
-            self.user.id,
-            api_token.id,
-            os.getpid(),
-        )
-        return True
 
     # Messages ------------------------------------------------------------
 

@@ -13,6 +13,14 @@ class LoginSchema(ApiSchema):
     password = UnicodeString(
         required=True, load_only=True, validate=ma.validate.Length(min=1, max=1024)
     )
+    session = ma.fields.Boolean(
+        load_default=False,
+        load_only=True,
+        metadata={
+            "description": "Also set an HttpOnly cookie, sent only to /ws, that "
+            "authenticates this browser's WebSockets without a token message."
+        },
+    )
 
 
 class LoginResultSchema(ApiSchema):
