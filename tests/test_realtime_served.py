@@ -373,6 +373,17 @@ def test_ws_invalid_token_is_rejected_and_closed(connect):
     assert client.close_code == 1008
 
 
+def test_ws_lone_surrogate_token_is_rejected(connect):
+    client = connect()
+
+    # JSON allows the escape \ud800, which decodes to an unpaired surrogate.
+    client.send_raw('{"type": "auth", "token": "ats_\\ud800"}')
+
+    assert client.next()["code"] == "unauthorized"
+    assert client.wait_closed()
+    assert client.close_code == 1008
+
+
 def test_ws_message_before_auth_is_rejected_and_closed(connect):
     client = connect()
 
