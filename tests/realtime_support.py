@@ -109,9 +109,12 @@ class WsClient:
     Reading all the time also sends pongs to the server's pings, as a browser does.
     """
 
-    def __init__(self, url, token=None, timeout=5, cookie=None, origin=None):
+    def __init__(self, url, token=None, timeout=5, cookie=None, origin=None, **options):
         # websocket-client sends the server's own origin when ``origin`` is None.
-        self.ws = websocket.create_connection(url, timeout=timeout, cookie=cookie, origin=origin)
+        # ``options`` go to websocket.create_connection, e.g. ``host`` or ``header``.
+        self.ws = websocket.create_connection(
+            url, timeout=timeout, cookie=cookie, origin=origin, **options
+        )
         self.messages = queue.Queue()
         self.close_code = None
         self.close_reason = None

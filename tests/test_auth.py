@@ -6,7 +6,8 @@ import pytest
 
 from app.extensions import db
 from app.models import ApiToken
-from app.services.tokens import hash_token, issue_token
+from app.services.exceptions import AuthenticationFailed
+from app.services.tokens import authenticate_token, hash_token, issue_token
 from app.services.users import create_user
 
 PASSWORD = "correct-horse-battery"
@@ -109,6 +110,12 @@ def test_api_without_valid_token_is_401(client, header):
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "unauthorized"
     assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_token_with_lone_surrogate_is_rejected(app):
+    # A WebSocket auth message can carry one, through the JSON escape \ud800.
+    with app.app_context(), pytest.raises(AuthenticationFailed):
+        authenticate_token("ats_\ud800")
 
 
 def test_expired_token_is_401(app, client, account):

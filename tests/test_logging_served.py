@@ -1,10 +1,12 @@
 """Access lines of a real gunicorn gevent server under concurrent requests."""
 
 import json
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import websocket
 
 from app.extensions import db
 from app.services.users import create_user
@@ -60,3 +62,27 @@ def test_concurrent_requests_count_their_own_sql(slow_logging_server):
     # a new connection does not. Totals shared between greenlets would add up the
     # statements of the whole burst instead.
     assert max(counts.values()) - min(counts.values()) <= 1
+
+
+def test_websocket_access_line_is_not_slow(database_url, tmp_path):
+    """A WebSocket logs its access line when it closes: its lifetime is not a slow request."""
+    with gunicorn_server(
+        database_url, tmp_path, environment={"LOG_SLOW_REQUEST_MS": "100"}
+    ) as served:
+        ws = websocket.create_connection(served.base.replace("http://", "ws://") + "/ws")
+        time.sleep(0.5)
+        ws.close()
+
+        deadline = time.monotonic() + 10
+        lines = []
+        while not lines and time.monotonic() < deadline:
+            time.sleep(0.1)
+            lines = [
+                json.loads(line)
+                for line in served.log().splitlines()
+                if line.startswith("{") and '"route":"/ws"' in line
+            ]
+
+    assert len(lines) == 1
+    assert lines[0]["durationMs"] >= 500
+    assert lines[0]["level"] == "INFO"

@@ -373,6 +373,17 @@ def test_ws_invalid_token_is_rejected_and_closed(connect):
     assert client.close_code == 1008
 
 
+def test_ws_lone_surrogate_token_is_rejected(connect):
+    client = connect()
+
+    # JSON allows the escape \ud800, which decodes to an unpaired surrogate.
+    client.send_raw('{"type": "auth", "token": "ats_\\ud800"}')
+
+    assert client.next()["code"] == "unauthorized"
+    assert client.wait_closed()
+    assert client.close_code == 1008
+
+
 def test_ws_message_before_auth_is_rejected_and_closed(connect):
     client = connect()
 
@@ -614,6 +625,69 @@ def test_ws_session_cookie_from_other_origin_is_ignored(connect, session_login):
     client.send({"type": "auth", "token": token})
 
     assert client.next()["via"] == "message"
+
+
+def test_ws_session_cookie_from_other_scheme_is_ignored(server, connect, session_login):
+    cookie, token = session_login
+    client = connect(cookie=cookie, origin=f"https://127.0.0.1:{server.port}")
+
+    client.send({"type": "auth", "token": token})
+
+    assert client.next()["via"] == "message"
+
+
+@pytest.fixture(scope="module")
+def proxied_server(app, database_url, tmp_path_factory):
+    """gunicorn that trusts one proxy, so that X-Forwarded-Proto sets the scheme."""
+    served = Server(
+        database_url,
+        tmp_path_factory.mktemp("realtime-proxied") / "gunicorn.log",
+        workers=1,
+        settings={"TRUSTED_PROXY_COUNT": "1"},
+    )
+    yield served
+    served.stop()
+
+
+def open_behind_https_proxy(server, cookie, origin):
+    """Open a WsClient as a TLS proxy in front of https://ats.example would pass it on."""
+    return WsClient(
+        server.ws_url,
+        cookie=cookie,
+        origin=origin,
+        host="ats.example",
+        header=["X-Forwarded-For: 127.0.0.1", "X-Forwarded-Proto: https"],
+    )
+
+
+def test_ws_session_cookie_behind_proxy_authenticates(proxied_server, make_token):
+    _, token_text, _ = make_token()
+    client = open_behind_https_proxy(
+        proxied_server, f"ats_ws_session={token_text}", "https://ats.example"
+    )
+
+    try:
+        reply = client.next()
+    finally:
+        client.close()
+
+    assert reply["via"] == "session"
+
+
+def test_ws_session_cookie_from_plain_http_page_is_ignored(proxied_server, make_token):
+    """A page on http://ats.example (port 80) is another origin than https://ats.example."""
+    _, token_text, _ = make_token()
+    client = open_behind_https_proxy(
+        proxied_server, f"ats_ws_session={token_text}", "http://ats.example"
+    )
+
+    try:
+        client.send({"type": "auth", "token": token_text})
+        reply = client.next()
+    finally:
+        client.close()
+
+    assert reply["via"] == "message"
 
 
 def test_ws_session_cookie_after_logout_is_rejected(server, connect, session_login):

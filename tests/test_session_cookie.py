@@ -65,11 +65,19 @@ def test_logout_drops_ws_cookie(client, account):
     ("origin", "allowed"),
     [
         (None, True),
-        ("http://api.example.com", True),
         ("https://api.example.com", True),
+        ("https://api.example.com:443", True),
+        ("https://API.example.com", True),
         ("https://app.example.com", True),
+        # A plain-HTTP page on port 80 of the same host is another origin.
+        ("http://api.example.com", False),
+        ("https://api.example.com:8443", False),
+        ("wss://api.example.com", False),
+        ("https://evil@api.example.com", False),
+        ("https://api.example.com/", False),
         ("https://attacker.example", False),
         ("https://api.example.com.attacker.example", False),
+        ("https://app.example.com:8443", False),
         ("null", False),
         ("", False),
     ],
@@ -77,4 +85,19 @@ def test_logout_drops_ws_cookie(client, account):
 def test_origin_allowed_for_session_cookie(origin, allowed):
     config = {"CORS_ALLOWED_ORIGINS": ["https://app.example.com"]}
 
-    assert origin_allowed(origin, "api.example.com", config) is allowed
+    assert origin_allowed(origin, "https", "api.example.com", config) is allowed
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("https://127.0.0.1:8000", False),
+        ("http://127.0.0.1", False),
+        ("http://localhost:8000", False),
+    ],
+)
+def test_origin_allowed_compares_scheme_and_port(origin, allowed):
+    config = {"CORS_ALLOWED_ORIGINS": []}
+
+    assert origin_allowed(origin, "http", "127.0.0.1:8000", config) is allowed

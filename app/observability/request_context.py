@@ -66,7 +66,10 @@ def finish_request(response):
         "durationMs": duration_ms,
         "responseBytes": response.calculate_content_length(),
     }
-    slow = duration_ms >= current_app.config["LOG_SLOW_REQUEST_MS"]
+    # A WebSocket's line comes when the socket closes, so its duration is the
+    # socket's lifetime, not the latency of a slow request.
+    websocket = request.headers.get("Upgrade", "").lower() == "websocket"
+    slow = not websocket and duration_ms >= current_app.config["LOG_SLOW_REQUEST_MS"]
     if slow:
         fields["sqlStatements"] = sql_totals.statements
         fields["sqlMs"] = round(sql_totals.seconds * 1000, 2)

@@ -7,12 +7,17 @@ requests never carry it and cannot be forged across sites with it.
 
 Browsers apply no CORS check to WebSocket handshakes, and SameSite=Strict still
 lets pages on other hosts of the same site send the cookie. The cookie therefore
-counts only when the handshake's Origin is this server's own host or an origin
-in CORS_ALLOWED_ORIGINS. Clients other than browsers may send no Origin. They
-could send any Origin anyway, so the check protects browser users only.
+counts only when the handshake's Origin is this server's own origin or an origin
+in CORS_ALLOWED_ORIGINS. Origins compare as RFC 6454 defines them: scheme, host
+and port, so a plain-HTTP page on port 80 of this host cannot use the cookie of
+the HTTPS site. Clients other than browsers may send no Origin. They could send
+any Origin anyway, so the check protects browser users only.
 """
 
+import logging
 from urllib.parse import urlsplit
+
+logger = logging.getLogger(__name__)
 
 WS_PATH = "/ws"
 
@@ -43,13 +48,45 @@ def clear_session_cookie(response, config):
     return response
 
 
-def origin_allowed(origin, host, config):
-    """Return whether a handshake from ``origin`` to ``host`` may use the session cookie."""
+# The schemes of web origins and their default ports. A handshake arrives as an
+# HTTP request, but a proxy may name its scheme ws or wss in X-Forwarded-Proto.
+DEFAULT_PORTS = {"http": 80, "https": 443}
+WEBSOCKET_SCHEMES = {"ws": "http", "wss": "https"}
+
+
+def parse_origin(text):
+    """Return ``(scheme, host, port)`` of a serialized origin, or None when it is not one.
+
+    A serialized origin has no user name, path, query or fragment, and its scheme
+    and host compare in lowercase.
+    """
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    if "@" in parts.netloc or parts.path or parts.query or parts.fragment:
+        return None
+    return parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]
+
+
+def origin_allowed(origin, scheme, host, config):
+    """Return whether a handshake from ``origin`` may use the session cookie.
+
+    ``scheme`` and ``host`` are those of the handshake request, which make up
+    this server's own origin.
+    """
     if origin is None:
         return True
-    if origin in config["CORS_ALLOWED_ORIGINS"]:
+    parsed = parse_origin(origin)
+    if parsed is None:
+        return False
+    scheme = WEBSOCKET_SCHEMES.get(scheme, scheme)
+    if parsed == parse_origin(f"{scheme}://{host}"):
         return True
-    return urlsplit(origin).netloc == host
+    return any(parsed == parse_origin(allowed) for allowed in config["CORS_ALLOWED_ORIGINS"])
 
 
 def session_token(request, config):
@@ -60,6 +97,16 @@ def session_token(request, config):
     token_text = request.cookies.get(config["WS_SESSION_COOKIE"])
     if not token_text:
         return None
-    if not origin_allowed(request.headers.get("Origin"), request.host, config):
+    origin = request.headers.get("Origin")
+    if not origin_allowed(origin, request.scheme, request.host, config):
+        # Behind a proxy that terminates TLS, the scheme is https only when
+        # TRUSTED_PROXY_COUNT lets ProxyFix read X-Forwarded-Proto. Without it, the
+        # browser's own origin fails this check too.
+        logger.info(
+            "WebSocket session cookie ignored: Origin %r is not %s://%s or an allowed origin",
+            origin,
+            request.scheme,
+            request.host,
+        )
         return None
     return token_text

@@ -68,7 +68,10 @@ def authenticate_token(token_text):
 
     The token's user is loaded with it.
     """
-    if not token_text or len(token_text) > MAX_TOKEN_LENGTH:
+    # Tokens are ASCII. A WebSocket auth message can carry any JSON string, and one
+    # with an unpaired surrogate (the escape \ud800) makes hash_token raise
+    # UnicodeEncodeError.
+    if not token_text or len(token_text) > MAX_TOKEN_LENGTH or not token_text.isascii():
         raise AuthenticationFailed("Missing or invalid bearer token.")
 
     token = db.session.scalar(TOKEN_BY_HASH, {"token_hash": hash_token(token_text)})
