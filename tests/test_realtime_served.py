@@ -475,6 +475,18 @@ def insert_large_activities(database_url, count):
     connection.close()
 
 
+def open_small_buffer_socket(url, token_text, *, timeout):
+    """Open a raw WebSocket with a 4 KiB receive buffer and send its auth message.
+
+    The small buffer makes the server's writes back up as soon as the client stops reading.
+    """
+    connection = websocket.create_connection(
+        url, timeout=timeout, sockopt=[(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)]
+    )
+    connection.send(json.dumps({"type": "auth", "token": token_text}))
+    return connection
+
+
 def test_ws_stuck_client_spares_healthy_one(app, database_url, tmp_path, make_token):
     """A client that stops reading is disconnected when its queue fills; the other gets all."""
     settings = {
@@ -487,10 +499,7 @@ def test_ws_stuck_client_spares_healthy_one(app, database_url, tmp_path, make_to
     served = Server(database_url, tmp_path / "gunicorn.log", workers=1, settings=settings)
     try:
         _, token_text, _ = make_token()
-        stuck = websocket.create_connection(
-            served.ws_url, timeout=5, sockopt=[(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)]
-        )
-        stuck.send(json.dumps({"type": "auth", "token": token_text}))
+        stuck = open_small_buffer_socket(served.ws_url, token_text, timeout=5)
         for channel in ("pipeline", "activity", "dashboard"):
             stuck.send(json.dumps({"type": "subscribe", "channel": channel}))
         healthy = WsClient(served.ws_url, token_text)
@@ -532,10 +541,7 @@ def test_ws_paused_reader_gets_every_frame_whole(app, database_url, tmp_path, ma
     served = Server(database_url, tmp_path / "gunicorn.log", workers=1, settings=settings)
     try:
         _, token_text, _ = make_token()
-        paused = websocket.create_connection(
-            served.ws_url, timeout=30, sockopt=[(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)]
-        )
-        paused.send(json.dumps({"type": "auth", "token": token_text}))
+        paused = open_small_buffer_socket(served.ws_url, token_text, timeout=30)
         paused.recv()
         paused.send(json.dumps({"type": "subscribe", "channel": "activity"}))
         paused.recv()
@@ -674,7 +680,7 @@ def test_ws_session_cookie_behind_proxy_authenticates(proxied_server, make_token
     assert reply["via"] == "session"
 
 
-def test_ws_session_cookie_from_plain_http_page_is_ignored(proxied_server, make_token):
+def test_ws_cookie_from_plain_http_ignored(proxied_server, make_token):
     """A page on http://ats.example (port 80) is another origin than https://ats.example."""
     _, token_text, _ = make_token()
     client = open_behind_https_proxy(

@@ -9,6 +9,7 @@ from flask import current_app, g, request
 
 from app.extensions import db
 from app.observability import metrics, sql_timing
+from app.observability.log_format import current_request_ids
 
 logger = logging.getLogger("app.access")
 
@@ -56,10 +57,10 @@ def finish_request(response):
     metrics.record_pool_state(db.engine.pool)
 
     duration_ms = round(duration_s * 1000, 2)
-    user = g.get("current_user")
+    request_id, user_id = current_request_ids()
     fields = {
-        "requestId": g.request_id,
-        "userId": str(user.id) if user is not None else None,
+        "requestId": request_id,
+        "userId": user_id,
         "method": request.method,
         "route": route,
         "status": response.status_code,
