@@ -65,7 +65,7 @@ def test_concurrent_requests_count_their_own_sql(slow_logging_server):
 
 
 def test_websocket_access_line_is_not_slow(database_url, tmp_path):
-    """A WebSocket logs its access line when it closes: its lifetime is not a slow request."""
+    """A WebSocket logs its access line when it closes, and its lifetime is not a slow request."""
     with gunicorn_server(
         database_url, tmp_path, environment={"LOG_SLOW_REQUEST_MS": "100"}
     ) as served:
