@@ -115,6 +115,9 @@ class Config:
     DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 5)
     DB_POOL_TIMEOUT_S = env_float("DB_POOL_TIMEOUT_S", 2.0)
     DB_POOL_RECYCLE_S = env_int("DB_POOL_RECYCLE_S", 1800)
+    # A pooled connection idle for longer than this is pinged before use (see
+    # app/pool_ping.py); 0 pings on every checkout.
+    DB_PING_AFTER_IDLE_S = env_float("DB_PING_AFTER_IDLE_S", 1.0)
     # Without it, connecting to a database host that drops packets waits for the
     # operating system's TCP timeout, minutes on Linux. libpq takes whole seconds
     # and raises 1 to its minimum of 2 (libpq docs, connect_timeout).
@@ -224,7 +227,8 @@ class Config:
             "max_overflow": self.DB_MAX_OVERFLOW,
             "pool_timeout": self.DB_POOL_TIMEOUT_S,
             "pool_recycle": self.DB_POOL_RECYCLE_S,
-            "pool_pre_ping": True,
+            # app/pool_ping.py pings only connections that sat idle.
+            "pool_pre_ping": False,
             # Error messages and logs show SQL without its parameters, which can hold
             # token hashes, emails and other personal data.
             "hide_parameters": True,

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from app.json_provider import FastJSONProvider
+from app.pool_ping import ping_after_idle
 from app.secret_key import configure_secret_key
 from config import Config
 
@@ -29,8 +30,12 @@ def create_app(config_class=Config):
         security_headers,
     )
     from app.extensions import api, cache, db, migrate, sock
+    from app.services import autocommit
 
     db.init_app(app)
+    with app.app_context():
+        ping_after_idle(db.engine, app.config["DB_PING_AFTER_IDLE_S"])
+        autocommit.reset_on_checkin(db.engine)
     cache.init_app(app)
     observability.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))

@@ -10,8 +10,10 @@ from werkzeug.exceptions import RequestEntityTooLarge, UnprocessableEntity, Unsu
 
 from app.api.authentication import authenticate_request
 from app.api.json_limits import check_json_shape
+from app.services.autocommit import read_in_autocommit
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
+READ_METHODS = ("GET", "HEAD")
 
 
 class StrictParser(FlaskParser):
@@ -108,11 +110,18 @@ def require_json_body():
         raise RequestEntityTooLarge()
 
 
+def start_reading():
+    """Run the statements of a GET or HEAD without BEGIN and ROLLBACK around them."""
+    if request.method in READ_METHODS:
+        read_in_autocommit()
+
+
 class ApiBlueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.before_request(start_reading)
         self.before_request(authenticate_request)
         self.before_request(reject_undeclared_query)
         self.before_request(require_json_body)

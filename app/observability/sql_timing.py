@@ -55,9 +55,8 @@ class TimedCursor(Psycopg2Cursor):
     SQLAlchemy's before/after_cursor_execute events would do the same, but any
     listener on them makes SQLAlchemy dispatch events around every statement, and
     a profile of the jobs list showed that dispatch costing more than the timing
-    itself. Statements that fail are
-    counted too, and so is the pool's pre-ping when a request checks out a pooled
-    connection.
+    itself. Statements that fail are counted too, and so is the pool's ping of a
+    connection that sat idle (see app/pool_ping.py).
     """
 
     def execute(self, query, vars=None):

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.caching import generations
 from app.extensions import db
+from app.services.autocommit import leave_autocommit
 from app.services.exceptions import Conflict, InvalidInput
 
 # PostgreSQL SQLSTATE codes.
@@ -43,6 +44,7 @@ def write_transaction(*, deleting=False):
     With ``deleting``, a foreign-key violation means that rows still depend on the
     deleted one (a concurrent insert won the race), not that a reference is unknown.
     """
+    leave_autocommit()
     try:
         yield
         generations.bump_marked()
