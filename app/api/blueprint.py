@@ -128,6 +128,9 @@ class ApiBlueprint(flask_smorest.Blueprint):
 
     def arguments(self, schema, *, location="json", **kwargs):
         """Declare arguments as flask-smorest does, and mark views that read the query string."""
+        # webargs instantiates a schema class on every request; an instance is reused.
+        if isinstance(schema, type):
+            schema = schema()
         decorator = super().arguments(schema, location=location, **kwargs)
         if location != "query":
             return decorator

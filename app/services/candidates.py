@@ -1,5 +1,6 @@
 """Candidates: people an agency may place in jobs."""
 
+import functools
 import logging
 
 from sqlalchemy import select
@@ -45,9 +46,15 @@ def skill_keys(skills):
     return [skill.casefold() for skill in skills]
 
 
+# Built once: a statement is immutable, and .where() returns a new one.
+@functools.cache
+def _read_query():
+    return select(*read_columns(Candidate))
+
+
 def list_candidates(*, source=None, skill=None, **page):
     """Return a page of candidates. ``page`` contains the arguments of pagination.list_page."""
-    statement = select(*read_columns(Candidate))
+    statement = _read_query()
     if source is not None:
         statement = statement.where(Candidate.source == source)
     if skill:
@@ -59,7 +66,7 @@ def list_candidates(*, source=None, skill=None, **page):
 
 def get_candidate(candidate_id):
     """Return the candidate as a dict."""
-    statement = select(*read_columns(Candidate)).where(Candidate.id == candidate_id)
+    statement = _read_query().where(Candidate.id == candidate_id)
     return fetch_dict(statement, missing="Candidate not found.")
 
 

@@ -1,5 +1,6 @@
 """Applications: a candidate on a job, moved through the pipeline stages."""
 
+import functools
 import logging
 
 from sqlalchemy import func, select
@@ -42,6 +43,8 @@ CANDIDATE_SUMMARY = (
 JOB_SUMMARY = (Job.title, Job.status, Job.client_id)
 
 
+# Built once: a statement is immutable, and .where() returns a new one.
+@functools.cache
 def _read_query():
     """Select applications as rows with their candidate summaries joined."""
     return (

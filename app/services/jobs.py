@@ -1,5 +1,6 @@
 """Jobs: openings at a client, each owned by a recruiter."""
 
+import functools
 import logging
 
 from sqlalchemy import func, select, true
@@ -31,6 +32,9 @@ SORTING = Sorting(
 )
 
 
+# Built once: a statement is immutable, and .where() returns a new one. Building
+# it per request took about 7% of a jobs list request's CPU.
+@functools.cache
 def _read_query():
     """Select jobs as rows, with client and owner summaries and application counts.
 
