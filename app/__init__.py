@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from app.database_uuids import read_uuids_as_text
 from app.json_provider import FastJSONProvider
 from app.pool_ping import ping_after_idle
 from app.secret_key import configure_secret_key
@@ -36,6 +37,7 @@ def create_app(config_class=Config):
     with app.app_context():
         ping_after_idle(db.engine, app.config["DB_PING_AFTER_IDLE_S"])
         autocommit.reset_on_checkin(db.engine)
+        read_uuids_as_text(db.engine)
     cache.init_app(app)
     observability.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))

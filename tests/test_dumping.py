@@ -1,15 +1,18 @@
 """The schemas' faster serialization gives what marshmallow's own gives, value for value."""
 
+import datetime as dt
 import uuid
 
 import marshmallow as ma
 import pytest
 
+from app.database_uuids import DatabaseUUID
 from app.extensions import db
 from app.schemas.base import ApiSchema
 from app.schemas.candidate import CandidatePageSchema
 from app.schemas.client import ClientPageSchema
 from app.schemas.dashboard import ActivityPageSchema, PipelineSummaryPageSchema, StatsSchema
+from app.schemas.fields import Text, UtcDateTime
 from app.schemas.job import JobPageSchema
 from app.schemas.job_candidate import JobCandidatePageSchema
 from app.services.candidates import list_candidates
@@ -65,6 +68,13 @@ def test_fast_dump_keeps_dump_defaults_and_missing_keys():
     assert schema.dump({"present": "x"}) == marshmallow_dump(schema, {"present": "x"})
 
 
+def database_uuid(text):
+    """Return the DatabaseUUID that psycopg2 would read for ``text``."""
+    value = object.__new__(DatabaseUUID)
+    DatabaseUUID.__dict__["_text"].__set__(value, text)
+    return value
+
+
 class Shortcuts(ApiSchema):
     text = ma.fields.String(allow_none=True)
     number = ma.fields.Integer(allow_none=True)
@@ -72,6 +82,8 @@ class Shortcuts(ApiSchema):
     flag = ma.fields.Boolean(allow_none=True)
     identifier = ma.fields.UUID(allow_none=True)
     nested = ma.fields.Nested(lambda: Shortcuts(only=("text",)), allow_none=True)
+    trimmed = Text(max_length=10, allow_none=True)
+    moment = UtcDateTime(allow_none=True)
 
 
 SHORTCUT_CASES = {
@@ -82,15 +94,30 @@ SHORTCUT_CASES = {
         "flag": True,
         "identifier": uuid.UUID(int=5),
         "nested": {"text": "y"},
+        "trimmed": "z",
+        "moment": dt.datetime(2026, 12, 5, 3, 4, 5, 678901, tzinfo=dt.UTC),
     },
-    "nulls": {"text": None, "number": None, "flag": None, "identifier": None, "nested": None},
+    "whole seconds": {"moment": dt.datetime(2026, 12, 5, 3, 4, 5, tzinfo=dt.UTC)},
+    "database uuid": {"identifier": database_uuid(str(uuid.UUID(int=6)))},
+    "nulls": {
+        "text": None,
+        "number": None,
+        "flag": None,
+        "identifier": None,
+        "nested": None,
+        "trimmed": None,
+        "moment": None,
+    },
     "other types": {
         "text": 12,
         "number": True,
         "number_as_text": 6,
         "flag": 1,
         "identifier": str(uuid.UUID(int=7)),
+        "trimmed": 8,
+        "moment": dt.datetime(2026, 12, 5, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=2))),
     },
+    "naive time": {"moment": dt.datetime(2026, 12, 5, 3, 4, 5)},
 }
 
 

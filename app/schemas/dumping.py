@@ -9,15 +9,25 @@ Fields it cannot take this way (dotted attributes, fields that read no attribute
 go through marshmallow's ``serialize`` unchanged.
 """
 
+import datetime as dt
 import uuid
 
 import marshmallow as ma
 from marshmallow.utils import get_value, missing
 
+from app.database_uuids import DatabaseUUID
+from app.schemas.fields import UtcDateTime
+
 # Field classes whose _serialize returns a value of this exact type unchanged (and
-# None for None). Values of other types, and subclasses of these fields, go
-# through _serialize.
+# None for None). Values of other types go through _serialize, and so do
+# subclasses of these fields unless they keep the class's own _serialize.
 PASSTHROUGH_TYPES = {ma.fields.String: str, ma.fields.Integer: int, ma.fields.Boolean: bool}
+
+
+UUID_FIELD = "uuid"
+UTC_FIELD = "utc"
+# Fields whose _serialize the loop below replaces for their common value types.
+SHORTCUTS = {ma.fields.UUID: UUID_FIELD, UtcDateTime: UTC_FIELD}
 
 
 def _reads_plain_attribute(field, attribute):
@@ -26,7 +36,11 @@ def _reads_plain_attribute(field, attribute):
 
 def _passthrough_type(field):
     """Return the type that ``field`` dumps unchanged, or None."""
-    passthrough = PASSTHROUGH_TYPES.get(type(field))
+    field_class = type(field)
+    passthrough = PASSTHROUGH_TYPES.get(field_class)
+    # Text fields and other String subclasses that only change loading.
+    if passthrough is None and field_class._serialize is ma.fields.String._serialize:
+        passthrough = str
     if passthrough is int and field.as_string:
         return None
     return passthrough
@@ -36,7 +50,7 @@ def build_plan(schema):
     """Return a tuple per field that ``schema`` dumps.
 
     The tuple is ``(data key, name, attribute, field, plain, passthrough type,
-    is UUID field)``.
+    shortcut)``, where the shortcut is UUID_FIELD, UTC_FIELD or None.
     """
     plan = []
     for name, field in schema.dump_fields.items():
@@ -50,7 +64,7 @@ def build_plan(schema):
                 field,
                 _reads_plain_attribute(field, attribute),
                 _passthrough_type(field),
-                type(field) is ma.fields.UUID,
+                SHORTCUTS.get(type(field)),
             )
         )
     return plan
@@ -69,7 +83,7 @@ def _read(obj, attribute):
 def serialize(schema, plan, obj):
     """Serialize one object with ``plan``; the result equals marshmallow's."""
     result = schema.dict_class()
-    for key, name, attribute, field, plain, passthrough, is_uuid in plan:
+    for key, name, attribute, field, plain, passthrough, shortcut in plan:
         if not plain:
             value = field.serialize(name, obj, accessor=schema.get_attribute)
             if value is not missing:
@@ -85,10 +99,13 @@ def serialize(schema, plan, obj):
         value_type = type(value)
         if value_type is passthrough:
             result[key] = value
-        elif is_uuid and value_type is uuid.UUID:
-            result[key] = str(value)
-        elif value is None and (passthrough is not None or is_uuid):
+        elif value is None and (passthrough is not None or shortcut is not None):
             result[key] = None
+        elif shortcut is UUID_FIELD and (value_type is DatabaseUUID or value_type is uuid.UUID):
+            result[key] = str(value)
+        elif shortcut is UTC_FIELD and value_type is dt.datetime and value.tzinfo is dt.UTC:
+            # isoformat() of a UTC time ends in "+00:00", which UtcDateTime writes as "Z".
+            result[key] = value.isoformat()[:-6] + "Z"
         else:
             result[key] = field._serialize(value, name, obj)
     return result
