@@ -36,6 +36,7 @@ def create_app(config_class=Config):
     with app.app_context():
         ping_after_idle(db.engine, app.config["DB_PING_AFTER_IDLE_S"])
         autocommit.reset_on_checkin(db.engine)
+    autocommit.switch_on_begin(db.session)
     cache.init_app(app)
     observability.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
