@@ -38,6 +38,7 @@ def create_app(config_class=Config):
         ping_after_idle(db.engine, app.config["DB_PING_AFTER_IDLE_S"])
         autocommit.reset_on_checkin(db.engine)
         read_uuids_as_text(db.engine)
+    autocommit.switch_on_begin(db.session)
     cache.init_app(app)
     observability.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))

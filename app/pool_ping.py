@@ -7,14 +7,16 @@ for longer than the threshold is pinged, then replaced if it is dead.
 
 The cost of trusting it: when PostgreSQL restarts or a failover cuts every
 connection, a request that takes a connection returned within the threshold
-fails once with a 503. That error makes SQLAlchemy discard all the pool's older
-connections, so each worker loses at most one such request per outage.
+fails with a 503. The first failed statement or ping makes SQLAlchemy discard
+all the pool's older connections. Requests that took theirs before that moment
+still fail, so under concurrent load a worker can lose up to
+DB_POOL_SIZE + DB_MAX_OVERFLOW requests per outage.
 """
 
 import time
 
 from sqlalchemy import event
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import InvalidatePoolError
 
 CHECKED_IN_AT = "checked_in_at"
 
@@ -40,6 +42,9 @@ def ping_after_idle(engine, idle_seconds):
             dialect.do_ping(dbapi_connection)
         except dialect.loaded_dbapi.Error as error:
             if dialect.is_disconnect(error, dbapi_connection, None):
-                # The pool opens a new connection and tries the checkout again.
-                raise DisconnectionError() from error
+                # The pool opens a new connection and tries the checkout again. A
+                # dead idle connection usually means a restart or failover, so the
+                # pool also replaces every connection opened before now, as
+                # pool_pre_ping does, including those too recent to be pinged.
+                raise InvalidatePoolError() from error
             raise

@@ -84,3 +84,22 @@ def test_write_after_autocommit_read_commits(app):
         db.session.remove()
 
     assert count_clients(app, "Committed after a read") == 1
+
+
+def test_get_without_token_takes_no_connection(app, client):
+    checkouts = []
+
+    def record(dbapi_connection, record, proxy):
+        checkouts.append(dbapi_connection)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "checkout", record)
+    try:
+        response = client.get("/api/clients")
+    finally:
+        event.remove(engine, "checkout", record)
+
+    # During a database outage, a connection attempt would turn this 401 into a 503.
+    assert response.status_code == 401
+    assert checkouts == []

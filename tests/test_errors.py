@@ -179,6 +179,13 @@ def test_unknown_query_parameter_is_422(client, auth):
     assert "statuss" in response.get_json()["error"]["fields"]
 
 
+@pytest.mark.parametrize("path", ["/api/clients?limit=1", "/api/jobs?status=open"])
+def test_head_on_list_accepts_the_get_query(client, auth, path):
+    response = client.head(path, headers=auth)
+
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("limit", ["0", "101", "-1", "abc", "99999999999999999999999", "1.5"])
 def test_limit_out_of_range_is_422(client, auth, limit):
     response = client.get(f"/api/clients?limit={limit}", headers=auth)

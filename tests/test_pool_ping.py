@@ -5,6 +5,7 @@ import time
 import psycopg2
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from app import create_app
 from app.extensions import db
@@ -15,7 +16,8 @@ def terminate(database_url, pid):
     connection = psycopg2.connect(_libpq_url(database_url))
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        # With a timeout, PostgreSQL 14 and newer return once the backend has exited.
+        cursor.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
     connection.close()
 
 
@@ -28,9 +30,9 @@ def backend_pid(engine):
 def make_engine(database_url):
     engines = []
 
-    def make(idle_seconds):
+    def make(idle_seconds, pool_size=1):
         application = create_app(
-            make_config(database_url, DB_PING_AFTER_IDLE_S=idle_seconds, DB_POOL_SIZE=1)
+            make_config(database_url, DB_PING_AFTER_IDLE_S=idle_seconds, DB_POOL_SIZE=pool_size)
         )
         with application.app_context():
             engine = db.engine
@@ -97,3 +99,30 @@ def test_zero_threshold_pings_every_checkout(make_engine, count_pings):
     backend_pid(engine)
 
     assert len(pings) == 1
+
+
+def test_failed_ping_replaces_recent_connections(make_engine, database_url):
+    engine = make_engine(0.5, pool_size=2)
+    idle = engine.connect()
+    recent = engine.connect()
+    pids = [
+        connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        for connection in (idle, recent)
+    ]
+    idle.close()
+    time.sleep(0.7)
+    recent.close()
+    for pid in pids:
+        terminate(database_url, pid)
+
+    # QueuePool hands out the connection returned first. Its ping fails, so the
+    # pool must also replace the recent one, which it would not ping.
+    with engine.connect() as first, engine.connect() as second:
+        first.execute(text("SELECT 1"))
+        try:
+            second.execute(text("SELECT 1"))
+            second_failed = False
+        except DBAPIError:
+            second_failed = True
+
+    assert second_failed is False

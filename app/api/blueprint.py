@@ -70,9 +70,13 @@ def _view_handler():
     """Return the function that serves this request: a MethodView's method, or the view."""
     view = current_app.view_functions.get(request.endpoint)
     view_class = getattr(view, "view_class", None)
-    if view_class is not None:
-        return getattr(view_class, request.method.lower(), None)
-    return view
+    if view_class is None:
+        return view
+    handler = getattr(view_class, request.method.lower(), None)
+    # MethodView serves HEAD with its get() when it defines no head().
+    if handler is None and request.method == "HEAD":
+        handler = getattr(view_class, "get", None)
+    return handler
 
 
 def reject_undeclared_query():

@@ -11,10 +11,16 @@ SQLAlchemy's AUTOCOMMIT isolation level: SQLAlchemy would then set the default
 level back explicitly on return to the pool, and psycopg2 answers the next
 switch to autocommit with a SET statement, a round trip again.
 
+The switch waits until the session begins a transaction on a connection, which
+is before its first statement. A request rejected before it reads, such as a GET
+without a token, then takes no connection, and gets its 401 even while the
+database is down.
+
 write_transaction() leaves this mode before it writes, so statements that must
 commit together still do.
 """
 
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 from sqlalchemy import event
 
 from app.extensions import db
@@ -23,19 +29,38 @@ SESSION_KEY = "reading_in_autocommit"
 
 
 def read_in_autocommit():
-    """Check out the session's connection in autocommit mode, before its first statement."""
-    db.session.connection().connection.dbapi_connection.autocommit = True
+    """Run the session's statements in autocommit mode until leave_autocommit()."""
     db.session.info[SESSION_KEY] = True
 
 
 def leave_autocommit():
-    """Give back an autocommit connection, so that the next statement opens a transaction.
+    """End autocommit mode, so that the next statement opens a transaction.
 
-    The commit sends nothing: in autocommit mode every statement so far has already
-    ended. Objects already loaded stay loaded.
+    The commit gives back the autocommit connection and sends nothing: in
+    autocommit mode every statement so far has already ended. Objects already
+    loaded stay loaded.
     """
     if db.session.info.pop(SESSION_KEY, False):
         db.session.commit()
+
+
+def _start_autocommit(session, transaction, connection):
+    if not session.info.get(SESSION_KEY) or transaction.nested:
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    # psycopg2 rejects the switch inside a transaction block. A connection the
+    # session has just checked out has run no statement yet, so it is idle.
+    if dbapi_connection.get_transaction_status() == TRANSACTION_STATUS_IDLE:
+        dbapi_connection.autocommit = True
+
+
+def switch_on_begin(session):
+    """Make ``session`` (db.session) switch the connections of marked sessions to autocommit.
+
+    read_in_autocommit() marks a session. Registering twice adds no second listener.
+    """
+    if not event.contains(session, "after_begin", _start_autocommit):
+        event.listen(session, "after_begin", _start_autocommit)
 
 
 def _end_autocommit(dbapi_connection, record):
