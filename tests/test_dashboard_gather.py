@@ -90,3 +90,30 @@ def test_failed_section_returns_its_connection(app, monkeypatch, cooperative_psy
     _, after = gather_with(app, monkeypatch, failing)
 
     assert after == before
+
+
+def transaction_status(scope, generation_map):
+    db.session.execute(text("SELECT 1"))
+    return db.session.connection().connection.dbapi_connection.get_transaction_status()
+
+
+def gather_status(app, monkeypatch, timeout_s):
+    monkeypatch.setitem(dashboard_batch.SECTIONS, "stats", transaction_status)
+    monkeypatch.setitem(app.config, "DASHBOARD_SECTION_TIMEOUT_S", timeout_s)
+    with app.test_request_context():
+        results, _ = dashboard_batch.gather(["stats"], SCOPE)
+        db.session.remove()
+    return results["stats"]
+
+
+def test_section_reads_in_autocommit_under_connection_timeout(app, monkeypatch):
+    # The connections cancel statements after DB_STATEMENT_TIMEOUT_MS, 5 s in tests.
+    status = gather_status(app, monkeypatch, 5.0)
+
+    assert status == psycopg2.extensions.TRANSACTION_STATUS_IDLE
+
+
+def test_shorter_section_timeout_runs_in_a_transaction(app, monkeypatch):
+    status = gather_status(app, monkeypatch, 0.5)
+
+    assert status == psycopg2.extensions.TRANSACTION_STATUS_INTRANS
