@@ -66,11 +66,20 @@ def _compute_once(memoized, compute, family_generations, args):
     return compute(*args)
 
 
+def _stored_already(value):
+    """Tell memoize not to store a computed value: _compute_once has stored it.
+
+    memoize would store it again and then rewrite the function's version key,
+    three Redis round trips more per miss.
+    """
+    return False
+
+
 def fresh_memoize(*families):
     """Memoize a read service under the current generations of ``families``."""
 
     def decorator(compute):
-        @cache.memoize()
+        @cache.memoize(response_filter=_stored_already)
         @functools.wraps(compute)
         def memoized(family_generations, *args):
             # Runs only on a miss, so the flag lets the caller count a hit or a miss.
