@@ -249,3 +249,31 @@ def test_cache_miss_is_counted_in_metrics(client, auth, make_user, make_job):
     read(client, auth, clientId=make_job()["clientId"])
 
     assert cache_counts(client, make_user)[1] == misses_before + 1
+
+
+def test_miss_takes_five_redis_round_trips(app, monkeypatch):
+    """Version lookup, value lookup, lock, version lookup again, store: nothing else."""
+    from app.extensions import cache
+
+    @fresh_memoize("jobs")
+    def counted_result(number):
+        return {"number": number}
+
+    commands = []
+    with app.app_context():
+        counted_result(1)
+        backend = cache.cache
+        for client in {
+            id(backend._read_client): backend._read_client,
+            id(backend._write_client): backend._write_client,
+        }.values():
+            original = client.execute_command
+
+            def spy(*args, _original=original, **kwargs):
+                commands.append(args[0])
+                return _original(*args, **kwargs)
+
+            monkeypatch.setattr(client, "execute_command", spy)
+        counted_result(2)
+
+    assert len(commands) == 5

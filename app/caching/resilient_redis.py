@@ -63,7 +63,25 @@ class ResilientRedisCache(RedisCache):
         return self._guarded(super().set_many, [], mapping, timeout)
 
     def add(self, key, value, timeout=None):
-        return self._guarded(super().add, False, key, value, timeout)
+        return self._guarded(self._add_with_expiry, False, key, value, timeout)
+
+    def _add_with_expiry(self, key, value, timeout):
+        """Store ``value`` unless ``key`` exists, with its expiry, in one SET NX command.
+
+        cachelib sends SETNX and then EXPIRE: a second round trip, and a worker
+        that dies between the two leaves a key that never expires. For the
+        memoize lock, every later miss of that entry would then first wait
+        WAIT_FOR_OTHER_S (app/caching/memoize.py) for a computation that is not
+        running.
+        """
+        timeout = self._normalize_timeout(timeout)
+        created = self._write_client.set(
+            name=f"{self._get_prefix()}{key}",
+            value=self.serializer.dumps(value),
+            nx=True,
+            ex=None if timeout == -1 else timeout,
+        )
+        return bool(created)
 
     def delete(self, key):
         return self._guarded(super().delete, False, key)
