@@ -200,6 +200,40 @@ def test_concurrent_misses_all_get_the_result(app):
     assert results == [{"number": 7}] * 4
 
 
+def test_takeover_after_failed_computation_is_cached(app):
+    """A waiter that computes after the lock holder failed stores what it computed."""
+    computed = []
+
+    @fresh_memoize("jobs")
+    def fails_first(number):
+        computed.append(number)
+        time.sleep(0.3)
+        if len(computed) == 1:
+            raise RuntimeError("the first computation fails")
+        return {"number": number}
+
+    def ask():
+        with app.app_context():
+            try:
+                fails_first(5)
+            except RuntimeError:
+                pass
+            db.session.remove()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert computed == [5, 5]
+
+    with app.app_context():
+        fails_first(5)
+        db.session.remove()
+
+    assert computed == [5, 5]
+
+
 def config_value(name, **environment):
     """Read one setting of config.Config in a fresh interpreter with ``environment``."""
     script = f"import config; print(getattr(config.Config, {name!r}))"

@@ -38,6 +38,7 @@ def _compute_once(memoized, compute, family_generations, args):
     also contains a version that the first callers of a function race to create.
     The key is therefore read again wherever it is needed, and the result is also
     stored under the key as it is after the computation, where the waiters look.
+    Every path stores what it computed, because memoize does not (_stored_already).
     """
     identity = repr((compute.__module__, compute.__qualname__, family_generations, args))
     lock_key = f"computing:{hashlib.sha256(identity.encode()).hexdigest()[:32]}"
@@ -47,13 +48,7 @@ def _compute_once(memoized, compute, family_generations, args):
         return memoized.make_cache_key(memoized.uncached, family_generations, *args)
 
     if cache.add(lock_key, True, timeout=lock_timeout):
-        try:
-            value = compute(*args)
-        except BaseException:
-            cache.delete(lock_key)
-            raise
-        cache.set(current_key(), value)
-        return value
+        return _compute_holding_lock(compute, args, lock_key, current_key)
     deadline = time.monotonic() + WAIT_FOR_OTHER_S
     while time.monotonic() < deadline and _backend_available():
         time.sleep(POLL_INTERVAL_S)
@@ -62,8 +57,23 @@ def _compute_once(memoized, compute, family_generations, args):
             return value
         # The caller that held the lock failed: take over.
         if cache.add(lock_key, True, timeout=lock_timeout):
-            break
-    return compute(*args)
+            return _compute_holding_lock(compute, args, lock_key, current_key)
+    # The holder is still computing after the wait, or the cache is unreachable.
+    # While it is unreachable, the store below sends nothing.
+    value = compute(*args)
+    cache.set(current_key(), value)
+    return value
+
+
+def _compute_holding_lock(compute, args, lock_key, current_key):
+    """Compute and store the entry of ``lock_key``, and release the lock if computing fails."""
+    try:
+        value = compute(*args)
+    except BaseException:
+        cache.delete(lock_key)
+        raise
+    cache.set(current_key(), value)
+    return value
 
 
 def _stored_already(value):
