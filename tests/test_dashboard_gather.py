@@ -10,8 +10,10 @@ import pytest
 from psycogreen.gevent import gevent_wait_callback
 from sqlalchemy import text
 
+from app import create_app
 from app.extensions import db
 from app.services import dashboard_batch
+from tests.conftest import make_config
 
 SCOPE = {"client_id": None, "owner_id": None, "group_by": "job", "limit": 5}
 
@@ -117,3 +119,21 @@ def test_shorter_section_timeout_runs_in_a_transaction(app, monkeypatch):
     status = gather_status(app, monkeypatch, 0.5)
 
     assert status == psycopg2.extensions.TRANSACTION_STATUS_INTRANS
+
+
+def sleeping_briefly(scope, generation_map):
+    return db.session.execute(text("SELECT pg_sleep(0.5)")).scalar_one()
+
+
+def test_longer_section_timeout_outlasts_connection_timeout(app, database_url, monkeypatch):
+    """A section may run a statement past the connections' statement_timeout, up to its own."""
+    slow_app = create_app(
+        make_config(database_url, DB_STATEMENT_TIMEOUT_MS=200, DASHBOARD_SECTION_TIMEOUT_S=2.0)
+    )
+    monkeypatch.setitem(dashboard_batch.SECTIONS, "stats", sleeping_briefly)
+    with slow_app.test_request_context():
+        _, errors = dashboard_batch.gather(["stats"], SCOPE)
+        db.session.remove()
+        db.engine.dispose()
+
+    assert errors == {}

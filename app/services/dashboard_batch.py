@@ -91,14 +91,17 @@ def _section_error(name, error):
     return {"code": "section_failed", "message": f"The {name} section could not be computed."}
 
 
-def _limit_statements(session, timeout):
-    """Make PostgreSQL cancel any statement of ``session`` that runs past ``timeout``.
+def _statement_limit_ms(timeout):
+    return max(1, int(timeout * 1000))
+
+
+def _limit_statements(session, milliseconds):
+    """Make PostgreSQL cancel any statement of ``session`` that runs ``milliseconds`` or longer.
 
     Set when the session's transaction begins, so a section served from the cache
     sends nothing. A cancelled statement fails cleanly and its connection stays
     usable, where interrupting the greenlet would leave the query running.
     """
-    milliseconds = max(1, int(timeout * 1000))
 
     @event.listens_for(session, "after_begin")
     def set_timeout(session, transaction, connection):
@@ -107,15 +110,16 @@ def _limit_statements(session, timeout):
 
 def _run_section(app, name, scope, generation_map):
     with app.app_context():
-        timeout = app.config["DASHBOARD_SECTION_TIMEOUT_S"]
-        connection_timeout_ms = app.config["DB_STATEMENT_TIMEOUT_MS"]
-        if connection_timeout_ms and connection_timeout_ms <= timeout * 1000:
-            # Every connection already cancels a statement by then (the default,
-            # 5 s each), so the section reads as a GET does: no BEGIN, SET LOCAL
-            # and ROLLBACK, three round trips fewer.
+        limit_ms = _statement_limit_ms(app.config["DASHBOARD_SECTION_TIMEOUT_S"])
+        if app.config["DB_STATEMENT_TIMEOUT_MS"] == limit_ms:
+            # Every connection already cancels a statement at the section's limit
+            # (the default, 5 s each), so the section reads as a GET does: no
+            # BEGIN, SET LOCAL and ROLLBACK, three round trips fewer. A longer
+            # section timeout must raise the connection's limit, and a shorter one
+            # lower it, so both set their own in a transaction.
             read_in_autocommit()
         else:
-            _limit_statements(db.session(), timeout)
+            _limit_statements(db.session(), limit_ms)
         return SECTIONS[name](scope, generation_map)
 
 
