@@ -1,5 +1,7 @@
 """Flask's JSON provider, with orjson encoding the common responses."""
 
+import uuid
+
 import orjson
 from flask.json.provider import DefaultJSONProvider
 
@@ -10,6 +12,22 @@ ORJSON_OPTIONS = (
     orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 )
 COMPACT_SEPARATORS = (",", ":")
+
+
+def _uuid_keys_as_text(obj):
+    """Return ``obj`` with every uuid.UUID dict key, at any depth, replaced by its text.
+
+    orjson writes uuid.UUID keys but rejects those of a subclass, such as the
+    DatabaseUUID values read from PostgreSQL, and the stdlib encoder rejects both.
+    """
+    if isinstance(obj, dict):
+        return {
+            str(key) if isinstance(key, uuid.UUID) else key: _uuid_keys_as_text(value)
+            for key, value in obj.items()
+        }
+    if isinstance(obj, (list, tuple)):
+        return [_uuid_keys_as_text(item) for item in obj]
+    return obj
 
 
 class FastJSONProvider(DefaultJSONProvider):
@@ -38,4 +56,5 @@ class FastJSONProvider(DefaultJSONProvider):
             return orjson.dumps(obj, default=self.default, option=options)
         except TypeError:
             # orjson.JSONEncodeError is a TypeError.
-            return super().dumps(obj, separators=COMPACT_SEPARATORS).encode()
+            text_keys = _uuid_keys_as_text(obj)
+            return super().dumps(text_keys, separators=COMPACT_SEPARATORS).encode()

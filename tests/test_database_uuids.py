@@ -97,3 +97,12 @@ def test_json_provider_writes_text(app, read):
 
     with app.app_context():
         assert json.dumps({"id": value}) == f'{{"id":"{TEXT}"}}'
+
+
+def test_json_provider_writes_key_as_text(app, read):
+    value = read("SELECT CAST(:value AS uuid)")
+
+    with app.app_context():
+        encoded = json.dumps({value: 1})
+
+    assert encoded == f'{{"{TEXT}":1}}'
