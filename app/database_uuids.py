@@ -47,6 +47,9 @@ class DatabaseUUID(uuid.UUID):
         # app/caching), so a value must give the same key whichever class it has.
         return f"UUID('{self._text}')"
 
+    # NOTE: SQLAlchemy's literal() infers no type from this subclass (NullType),
+    # so a literal() of a DatabaseUUID needs its type named: literal(value, Uuid).
+
     def __reduce__(self):
         # Copies, pickles and cached values become plain uuid.UUID objects.
         return uuid.UUID, (self._text,)

@@ -5,7 +5,7 @@ rows the DELETE returned, so the log matches what was deleted even when concurre
 transactions change the set of matching rows between statements.
 """
 
-from sqlalchemy import delete, func, insert, literal, select
+from sqlalchemy import Uuid, delete, func, insert, literal, select
 
 from app.caching import generations
 from app.extensions import db
@@ -50,7 +50,8 @@ def require_cascade(count, dependents, owner, cascade):
 def _deleted_activities(actor, entity_type, deleted, *, job_id, candidate_id, client_id):
     generations.mark_changed(entity_type)
     return select(
-        literal(actor.id).label("actor_id"),
+        # A DatabaseUUID gives literal() no type to infer, so name it.
+        literal(actor.id, Uuid).label("actor_id"),
         literal("deleted").label("action"),
         literal(entity_type).label("entity_type"),
         deleted.c.id,
