@@ -56,8 +56,8 @@ class KeepAliveClient:
     Python load generator more CPU per request than some of the endpoints under
     test. The generator shares the machine's cores with the server, so that cost
     would show up as server latency. This client sends one prepared request and
-    reads the status line and Content-Length only; the server is gunicorn, whose
-    responses to these GETs always carry a Content-Length.
+    reads only the status line and Content-Length. That is enough here, because
+    gunicorn's responses to these GETs always carry a Content-Length.
     """
 
     def __init__(self, host, port, path, headers):

@@ -62,7 +62,7 @@ def count_clients(app, name):
     return count
 
 
-def test_write_after_autocommit_read_rolls_back_as_a_whole(app):
+def test_failed_write_after_read_rolls_back(app):
     with app.test_request_context("/api/clients"):
         read_in_autocommit()
         db.session.scalar(select(func.count()).select_from(Client))
@@ -75,7 +75,7 @@ def test_write_after_autocommit_read_rolls_back_as_a_whole(app):
     assert count_clients(app, "Never committed") == 0
 
 
-def test_write_after_autocommit_read_commits(app):
+def test_write_after_read_commits(app):
     with app.test_request_context("/api/clients"):
         read_in_autocommit()
         db.session.scalar(select(func.count()).select_from(Client))

@@ -7,9 +7,10 @@ psycopg2's autocommit mode neither is sent, and its commit and rollback do
 nothing while no transaction is open.
 
 The mode is switched on the psycopg2 connection itself rather than through
-SQLAlchemy's AUTOCOMMIT isolation level: SQLAlchemy would then set the default
-level back explicitly on return to the pool, and psycopg2 answers the next
-switch to autocommit with a SET statement, a round trip again.
+SQLAlchemy's AUTOCOMMIT isolation level. With that level, SQLAlchemy sets the
+default level back explicitly when the connection returns to the pool, so
+psycopg2 sends a SET statement on the next switch to autocommit: a round trip
+again.
 
 The switch waits until the session begins a transaction on a connection, which
 is before its first statement. A request rejected before it reads, such as a GET
