@@ -632,3 +632,41 @@ def test_search_total_below_the_cap_is_exact(records, search):
 
     assert status == 200
     assert body["totalCapped"] is False
+
+
+def built_tsquery(app, query):
+    from app.services.search import build_tsquery
+
+    with app.app_context():
+        built = build_tsquery(query)
+        db.session.remove()
+    return built["query"]
+
+
+def test_search_word_unchanged_by_stemming_is_one_lexeme(app):
+    assert built_tsquery(app, "todd") == "'todd':*"
+
+
+def test_search_stemmed_word_keeps_both_lexemes(app):
+    assert built_tsquery(app, "hoppers ") == "'hoppers' | 'hopper':BD"
+
+
+def test_search_phrase_unchanged_by_stemming_is_one_phrase(app):
+    assert built_tsquery(app, '"grace hopper"') == "'grace' <-> 'hopper'"
+
+
+def test_search_stemmed_phrase_keeps_both_phrases(app):
+    assert built_tsquery(app, '"senior developers"') == (
+        "'senior' <-> 'developers' | 'senior':BD <-> 'develop':BD"
+    )
+
+
+def test_search_repeated_text_skips_the_parse(records, client, auth, count_statements):
+    def run():
+        response = client.get("/api/search", query_string={"q": "repeat parse"}, headers=auth)
+        assert response.status_code == 200
+
+    first = count_statements(run)
+    second = count_statements(run)
+
+    assert second == first - 1
