@@ -362,11 +362,14 @@ def test_search_ties_break_by_title_then_id(make_candidate, search):
     assert ids == [alpha["id"], *sorted(twin["id"] for twin in twins)]
 
 
-def test_search_order_is_stable_across_pages(records, search):
-    _, everything = search("e", limit=50)
-    pages = [search("e", limit=2, offset=offset)[1]["data"] for offset in range(0, 12, 2)]
+def test_search_order_is_stable_across_pages(records, make_candidate, search):
+    for number in range(10):
+        make_candidate(firstName="Pat", lastName=f"Pager{number % 3}", currentTitle="Engineer")
+    _, everything = search("eng", limit=50)
+    pages = [search("eng", limit=2, offset=offset)[1]["data"] for offset in range(0, 14, 2)]
 
     paged_ids = [item["id"] for page in pages for item in page]
+    assert len(everything["data"]) >= 12
     assert paged_ids == [item["id"] for item in everything["data"]]
 
 
@@ -670,3 +673,16 @@ def test_search_repeated_text_skips_the_parse(records, client, auth, count_state
     second = count_statements(run)
 
     assert second == first - 1
+
+
+def test_search_short_last_word_matches_whole_words(make_candidate, found):
+    make_candidate(firstName="Jo", lastName="Short", email=None)
+    make_candidate(firstName="John", lastName="Longer", email=None)
+
+    assert found("jo") == [("candidate", "Jo Short")]
+
+
+def test_search_three_letters_match_as_prefix(make_candidate, found):
+    make_candidate(firstName="John", lastName="Longer", email=None)
+
+    assert found("joh") == [("candidate", "John Longer")]

@@ -2,8 +2,8 @@
 
 The syntax: words separated by spaces must all match, ``"quoted words"`` must
 match as a phrase, and a leading ``-`` excludes a word or phrase. The last word
-matches as a prefix while it is being typed, that is unless the input ends with
-a space.
+matches as a prefix while it is being typed: when the input does not end with a
+space and the word has at least MIN_PREFIX_LENGTH letters or digits.
 
 User text never becomes SQL or tsquery syntax: each term is a bound parameter,
 turned into lexemes by PostgreSQL's own plainto_tsquery and phraseto_tsquery
@@ -17,6 +17,11 @@ from dataclasses import dataclass, replace
 # A search box takes a few words. The limit keeps the tsquery small, and longer
 # input is rejected rather than silently cut.
 MAX_QUERY_LENGTH = 200
+
+# A shorter last word matches only as a whole word. A prefix makes GIN gather
+# every indexed word that starts with it, and at the large seed size "e" took
+# 19 ms and "jo" 15 ms, against 4 to 8 ms for three letters.
+MIN_PREFIX_LENGTH = 3
 
 # An optional minus, then either a quoted phrase (its closing quote may be missing
 # while the user types) or a run of non-space characters.
@@ -50,9 +55,16 @@ def parse_terms(query):
             terms.append(Term(phrase, phrase=True, negated=bool(minus)))
 
     typing = bool(query) and not query[-1].isspace()
-    if typing and terms and not terms[-1].phrase and not terms[-1].negated:
+    if typing and terms and is_prefix_candidate(terms[-1]):
         terms[-1] = replace(terms[-1], prefix=True)
     return terms
+
+
+def is_prefix_candidate(term):
+    """Return whether ``term``, the last one typed, may match as a prefix."""
+    if term.phrase or term.negated:
+        return False
+    return sum(character.isalnum() for character in term.text) >= MIN_PREFIX_LENGTH
 
 
 def tsquery_expression(terms):
