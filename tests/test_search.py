@@ -637,13 +637,17 @@ def test_search_total_below_the_cap_is_exact(records, search):
     assert body["totalCapped"] is False
 
 
-def built_tsquery(app, query):
-    from app.services.search import build_tsquery
+def parsed(app, query):
+    from app.services.search import parse_in_database
 
     with app.app_context():
-        built = build_tsquery(query)
+        result = parse_in_database(db.engine.url, query)
         db.session.remove()
-    return built["query"]
+    return result
+
+
+def built_tsquery(app, query):
+    return parsed(app, query).query
 
 
 def test_search_word_unchanged_by_stemming_is_one_lexeme(app):
@@ -666,13 +670,83 @@ def test_search_stemmed_phrase_keeps_both_phrases(app):
 
 def test_search_repeated_text_skips_the_parse(records, client, auth, count_statements):
     def run():
-        response = client.get("/api/search", query_string={"q": "repeat parse"}, headers=auth)
+        response = client.get("/api/search", query_string={"q": "repeated"}, headers=auth)
         assert response.status_code == 200
 
     first = count_statements(run)
     second = count_statements(run)
 
     assert second == first - 1
+
+
+def add_titled_candidates(app, title, count):
+    with app.app_context():
+        db.session.execute(
+            text(
+                "INSERT INTO candidates (first_name, last_name, current_title) "
+                "SELECT 'Gen', 'Person' || n, :title FROM generate_series(1, :count) AS n"
+            ),
+            {"title": title, "count": count},
+        )
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def skewed_titles(app):
+    """400 candidates titled Engineer and 2 Senior Engineer, with fresh statistics."""
+    from app.services.search import parse_in_database
+
+    add_titled_candidates(app, "Engineer", 400)
+    add_titled_candidates(app, "Senior Engineer", 2)
+    with app.app_context():
+        db.session.execute(text("ANALYZE candidates"))
+        db.session.commit()
+        db.session.remove()
+    # Earlier tests may have cached a choice made on other statistics.
+    parse_in_database.cache_clear()
+
+
+def test_search_rare_word_anchors_a_common_prefix(app, skewed_titles):
+    assert "candidate" in parsed(app, "senior engineer").anchored
+
+
+def test_search_common_word_does_not_anchor_a_rare_prefix(app, skewed_titles):
+    assert "candidate" not in parsed(app, "engineer senio").anchored
+
+
+def test_search_query_without_prefix_has_no_anchor(app, skewed_titles):
+    assert parsed(app, "senior engineer ").anchor is None
+
+
+def test_search_excluded_word_is_not_an_anchor(app, skewed_titles):
+    assert parsed(app, "-senior engineer").anchor is None
+
+
+ANCHOR_QUERIES = ["senior jav", "grace hop", "java -senior dev", "senior engineer"]
+
+
+@pytest.mark.parametrize("q", ANCHOR_QUERIES)
+def test_search_anchored_pass_finds_the_same_page(app, records, skewed_titles, q):
+    from app.services.search import HEADLINE_OPTIONS, SEARCH_TYPES, page_statement
+
+    query = parsed(app, q)
+    params = {
+        **query._asdict(),
+        "limit": 50,
+        "offset": 0,
+        "headline_options": HEADLINE_OPTIONS,
+        "max_ranked": 1000,
+    }
+    with app.app_context():
+        plain = db.session.execute(page_statement(SEARCH_TYPES), params).all()
+        anchored = db.session.execute(
+            page_statement(SEARCH_TYPES, frozenset({"candidate", "job"})), params
+        ).all()
+        db.session.remove()
+
+    assert plain[0].id is not None
+    assert anchored == plain
 
 
 def test_search_short_last_word_matches_whole_words(make_candidate, found):

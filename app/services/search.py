@@ -22,14 +22,17 @@ SEARCH_MAX_RANKED_MATCHES matches, the first ones the index scan returns, and
 
 from dataclasses import replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import text
 
 from app.extensions import db
 from app.services.exceptions import InvalidSearch
+from app.services.search_anchor import anchored_types
 from app.services.search_query import (
     MAX_QUERY_LENGTH,
+    anchor_terms,
     clean_query,
     parse_terms,
     tsquery_expression,
@@ -103,12 +106,16 @@ PASSES = {
     },
 }
 
+# The any-match condition when the words besides a typed prefix are much rarer
+# than the prefix (see search_anchor): the index finds the rows of those words,
+# and each is checked against the whole query.
+ANCHORED_CONDITION = (
+    "search_vector @@ CAST(:anchor AS tsquery) "
+    "AND (search_vector @@ CAST(:query AS tsquery)) IS TRUE"
+)
+
 # LIMIT lets the planner stop a sequential scan after the first matches of a
 # common word instead of reading its whole posting list from the GIN index.
-# NOTE: a common word as the prefix next to a rarer word ("senior engineer"
-# while typed) still reads that posting list. The rare word makes the planner
-# choose the index, and GIN gathers every lexeme under a prefix into one bitmap
-# before it intersects. That took about 25 ms at the large seed size.
 PASS = """
 {name} AS (
     {rank}
@@ -215,52 +222,82 @@ def validate_query(query):
     return clean_query(query)
 
 
-# Parsed queries kept per process. A parse depends only on the text and on the
+class ParsedQuery(NamedTuple):
+    """A search text as tsqueries (as text) and the choices that follow from it."""
+
+    query: str
+    # The query without the prefix on the last word.
+    whole_words: str
+    # The whole text folded for the exact-match tier.
+    exact: str
+    # The words that must match besides a typed prefix, or None.
+    anchor: str | None
+    # The types whose any-match pass scans the index for the anchor.
+    anchored: frozenset
+
+
+# Parsed queries kept per process. A parse depends only on the text, on the
 # database's text search configurations and functions, which change only with a
-# migration, and it cost a round trip of about 0.5 to 1 ms on each request.
+# migration, and on the planner's statistics for the anchor choice. Without the
+# cache, the parse cost a round trip of about 0.5 to 1 ms on each request.
 PARSED_QUERIES_CACHED = 1024
-
-
-def build_tsquery(query):
-    """Return ``{query, whole_words, exact}`` parameters, or None when nothing is searchable.
-
-    ``whole_words`` is the tsquery without the prefix on the last word. Nothing is
-    searchable when the terms have no lexemes (punctuation, emoji, stop words) or
-    only exclude words, because a query of only exclusions would have to read
-    every row.
-    """
-    parsed = parse_in_database(db.engine.url, query)
-    if parsed is None:
-        return None
-    tsquery, whole_tsquery, folded = parsed
-    return {"query": tsquery, "whole_words": whole_tsquery, "exact": folded}
 
 
 @lru_cache(maxsize=PARSED_QUERIES_CACHED)
 def parse_in_database(database_url, query):
-    """Return ``(tsquery, whole_words, exact)`` as text, or None; cached per database."""
+    """Return the ParsedQuery of ``query``, or None when nothing is searchable.
+
+    Nothing is searchable when the terms have no lexemes (punctuation, emoji,
+    stop words) or only exclude words, because a query of only exclusions would
+    have to read every row. ``database_url`` keys the cache per database.
+    """
     terms = parse_terms(query)
     expression, params = tsquery_expression(terms)
     whole_words, _ = tsquery_expression([replace(term, prefix=False) for term in terms])
+    anchor, anchor_params = tsquery_expression(anchor_terms(terms), name="anchor")
+    typed, typed_params = tsquery_expression(terms[-1:], name="typed")
     statement = text(
-        f"SELECT q::text, numnode(q), querytree(q), ({whole_words})::text, search_fold(:text) "
-        f"FROM (SELECT {expression} AS q) AS built"
+        f"SELECT q::text, numnode(q), querytree(q), ({whole_words})::text, search_fold(:text), "
+        f"anchor::text, numnode(anchor), ({typed})::text "
+        f"FROM (SELECT {expression} AS q, {anchor} AS anchor) AS built"
     )
-    row = db.session.execute(statement, {**params, "text": query}).one()
-    tsquery, nodes, tree, whole_tsquery, folded = row
+    row = db.session.execute(
+        statement, {**params, **anchor_params, **typed_params, "text": query}
+    ).one()
+    tsquery, nodes, tree, whole_tsquery, folded, anchor_tsquery, anchor_nodes, typed_tsquery = row
     if nodes == 0 or tree == "T":
         return None
-    return tsquery, whole_tsquery, folded
+    anchor_tsquery = anchor_tsquery if anchor_nodes else None
+    return ParsedQuery(
+        query=tsquery,
+        whole_words=whole_tsquery,
+        exact=folded,
+        anchor=anchor_tsquery,
+        anchored=anchored_types(anchor_tsquery, typed_tsquery),
+    )
 
 
-@lru_cache(maxsize=len(SEARCH_TYPES) ** len(SEARCH_TYPES))
-def page_statement(types):
-    """Return the page statement for a tuple of types, built once per process."""
+def pass_condition(name, kind, anchored):
+    if kind == "any" and name in anchored:
+        return ANCHORED_CONDITION
+    return PASSES[name][kind]
+
+
+@lru_cache(maxsize=128)
+def page_statement(types, anchored=frozenset()):
+    """Return the page statement for a tuple of types, built once per process.
+
+    ``anchored`` names the types whose any-match pass uses ANCHORED_CONDITION.
+    """
     pass_names = [f"{name}_{kind}_matches" for name in types for kind in PASSES[name]]
     passes = [
-        PASS.format(name=f"{name}_{kind}_matches", rank=RANK[name].strip(), condition=condition)
+        PASS.format(
+            name=f"{name}_{kind}_matches",
+            rank=RANK[name].strip(),
+            condition=pass_condition(name, kind, anchored),
+        )
         for name in types
-        for kind, condition in PASSES[name].items()
+        for kind in PASSES[name]
     ]
     sql = PAGE.format(
         passes=",".join(passes),
@@ -276,18 +313,22 @@ def search(query, *, types=None, limit, offset):
     query = validate_query(query)
     types = parse_types(types)
 
-    query_params = build_tsquery(query)
-    if query_params is None:
+    parsed = parse_in_database(db.engine.url, query)
+    if parsed is None:
         return {"data": [], "total": 0, "total_capped": False, "limit": limit, "offset": offset}
 
     params = {
-        **query_params,
+        "query": parsed.query,
+        "whole_words": parsed.whole_words,
+        "exact": parsed.exact,
+        "anchor": parsed.anchor,
         "limit": limit,
         "offset": offset,
         "headline_options": HEADLINE_OPTIONS,
         "max_ranked": current_app.config["SEARCH_MAX_RANKED_MATCHES"],
     }
-    rows = db.session.execute(page_statement(tuple(types)), params).mappings().all()
+    statement = page_statement(tuple(types), parsed.anchored.intersection(types))
+    rows = db.session.execute(statement, params).mappings().all()
 
     data = [
         {key: row[key] for key in ("type", "id", "title", "subtitle", "rank", "highlight")}

@@ -67,21 +67,33 @@ def is_prefix_candidate(term):
     return sum(character.isalnum() for character in term.text) >= MIN_PREFIX_LENGTH
 
 
-def tsquery_expression(terms):
+def anchor_terms(terms):
+    """Return the terms that must match besides a typed prefix, or [] without a prefix.
+
+    Excluded words are left out: they cannot select rows from an index.
+    """
+    if not terms or not terms[-1].prefix:
+        return []
+    return [term for term in terms[:-1] if not term.negated]
+
+
+def tsquery_expression(terms, name="term"):
     """Return ``(sql, params)``: a tsquery expression that ANDs ``terms``.
 
     Terms that have no lexemes (punctuation, English stop words) become empty
-    queries, which ``&&`` ignores, so the result may be an empty tsquery.
+    queries, which ``&&`` ignores, so the result may be an empty tsquery. The
+    parameters are named ``<name>_<index>``, so that expressions with different
+    names can share a statement.
     """
     parts = []
     params = {}
     for index, term in enumerate(terms):
-        name = f"term_{index}"
-        params[name] = term.text
+        parameter = f"{name}_{index}"
+        params[parameter] = term.text
         if term.phrase:
-            part = f"search_phrase_query(:{name})"
+            part = f"search_phrase_query(:{parameter})"
         else:
-            part = f"search_word_query(:{name}, {'true' if term.prefix else 'false'})"
+            part = f"search_word_query(:{parameter}, {'true' if term.prefix else 'false'})"
         if term.negated:
             part = f"!!{part}"
         parts.append(part)
