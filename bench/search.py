@@ -89,6 +89,7 @@ def pick_queries(database):
         "prefix, a name": last_name[:3].lower(),
         "prefix, a skill": "jav",
         "prefix, second word": f"{first_name} {last_name[:3]}".lower(),
+        "prefix, a common second word": "python eng",
     }
 
 
