@@ -240,9 +240,10 @@ class ParsedQuery(NamedTuple):
 # database's text search configurations and functions, which change only with a
 # migration, and on the planner's statistics for the anchor choice. Without the
 # cache, the parse cost a round trip of about 0.5 to 1 ms on each request.
-# NOTE: an anchor choice made on old statistics stays until the entry is
-# evicted or the process restarts. It can make a search slower, never change
-# its results.
+# NOTE: nothing clears the cache after a migration or an ANALYZE, so a running
+# process keeps old parses until it restarts. After the unaccent rebuild that
+# docs/api.md describes, a cached "josé" matches nothing. An anchor choice made
+# on old statistics can make a search slower, never change its results.
 PARSED_QUERIES_CACHED = 1024
 
 
