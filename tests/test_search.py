@@ -696,6 +696,7 @@ def add_titled_candidates(app, title, count):
 def skewed_titles(app):
     """400 candidates titled Engineer and 2 Senior Engineer, with fresh statistics."""
     from app.services.search import parse_in_database
+    from app.services.search_anchor import anchored_types
 
     add_titled_candidates(app, "Engineer", 400)
     add_titled_candidates(app, "Senior Engineer", 2)
@@ -705,14 +706,33 @@ def skewed_titles(app):
         db.session.remove()
     # Earlier tests may have cached a choice made on other statistics.
     parse_in_database.cache_clear()
+    anchored_types.cache_clear()
+
+
+def anchored(app, query, types=("candidate", "job", "client")):
+    from app.services.search_anchor import anchored_types
+
+    found = parsed(app, query)
+    with app.app_context():
+        result = anchored_types(db.engine.url, found.anchor, found.typed, types)
+        db.session.remove()
+    return result
 
 
 def test_search_rare_word_anchors_a_common_prefix(app, skewed_titles):
-    assert "candidate" in parsed(app, "senior engineer").anchored
+    assert "candidate" in anchored(app, "senior engineer")
 
 
 def test_search_common_word_does_not_anchor_a_rare_prefix(app, skewed_titles):
-    assert "candidate" not in parsed(app, "engineer senio").anchored
+    assert "candidate" not in anchored(app, "engineer senio")
+
+
+def test_search_anchor_estimates_only_requested_types(app, skewed_titles, count_statements):
+    def run():
+        assert anchored(app, "senior engineering", types=("client",)) == frozenset()
+
+    # The parse itself is one statement.
+    assert count_statements(run) == 1
 
 
 def test_search_query_without_prefix_has_no_anchor(app, skewed_titles):

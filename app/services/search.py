@@ -232,15 +232,15 @@ class ParsedQuery(NamedTuple):
     exact: str
     # The words that must match besides a typed prefix, or None.
     anchor: str | None
-    # The types whose any-match pass scans the index for the anchor.
-    anchored: frozenset
+    # The last word alone, as typed.
+    typed: str
 
 
 # Parsed queries kept per process. A parse depends only on the text, on the
 # database's text search configurations and functions, which change only with a
-# migration, and on the planner's statistics for the anchor choice. Without the
-# cache, the parse cost a round trip of about 0.5 to 1 ms on each request.
-# NOTE: nothing clears the cache after a migration or an ANALYZE, so a running
+# migration. Without the cache, the parse cost a round trip of about 0.5 to 1 ms
+# on each request. The anchor choice is cached the same way (search_anchor).
+# NOTE: nothing clears either cache after a migration or an ANALYZE, so a running
 # process keeps old parses until it restarts. After the unaccent rebuild that
 # docs/api.md describes, a cached "josé" matches nothing. An anchor choice made
 # on old statistics can make a search slower, never change its results.
@@ -277,7 +277,7 @@ def parse_in_database(database_url, query):
         whole_words=whole_tsquery,
         exact=folded,
         anchor=anchor_tsquery,
-        anchored=anchored_types(anchor_tsquery, typed_tsquery),
+        typed=typed_tsquery,
     )
 
 
@@ -331,7 +331,8 @@ def search(query, *, types=None, limit, offset):
         "headline_options": HEADLINE_OPTIONS,
         "max_ranked": current_app.config["SEARCH_MAX_RANKED_MATCHES"],
     }
-    statement = page_statement(tuple(types), parsed.anchored.intersection(types))
+    anchored = anchored_types(db.engine.url, parsed.anchor, parsed.typed, tuple(types))
+    statement = page_statement(tuple(types), anchored)
     rows = db.session.execute(statement, params).mappings().all()
 
     data = [

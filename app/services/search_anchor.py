@@ -12,9 +12,11 @@ was then checked against the whole query.
 The anchored form loses when the other words are as common as the prefix:
 "java dev" went from 12 to 18 ms. The choice therefore compares the planner's
 row estimates, read with EXPLAIN from the statistics of each search_vector
-column. Search caches the parse that calls this, so the estimates cost their
-round trips once per query text and process.
+column, for the requested types only. The choice is cached, so the estimates
+cost their round trips once per query text, set of types and process.
 """
+
+from functools import lru_cache
 
 from sqlalchemy import text
 
@@ -40,16 +42,23 @@ def estimated_matches(table, tsquery):
     return plan[0]["Plan"]["Plan Rows"]
 
 
-def anchored_types(anchor, typed):
-    """Return the types whose any-match pass should scan the index for ``anchor``.
+# One choice per query text, table set and database; see PARSED_QUERIES_CACHED
+# in search.py for what a cached choice can get wrong.
+@lru_cache(maxsize=1024)
+def anchored_types(database_url, anchor, typed, types):
+    """Return the types, of ``types``, whose any-match pass should scan the index for ``anchor``.
 
     ``anchor`` is the tsquery of the words that must match besides the typed
-    prefix, or None; ``typed`` is the tsquery of the prefix alone.
+    prefix, or None; ``typed`` is the tsquery of the prefix alone. Only the
+    requested types' tables are estimated, so a search of clients never waits
+    on the candidates or jobs table. ``database_url`` keys the cache per database.
     """
     if anchor is None:
         return frozenset()
     return frozenset(
         name
-        for name, table in ANCHOR_TABLES.items()
-        if estimated_matches(table, anchor) * ANCHOR_RATIO <= estimated_matches(table, typed)
+        for name in types
+        if name in ANCHOR_TABLES
+        and estimated_matches(ANCHOR_TABLES[name], anchor) * ANCHOR_RATIO
+        <= estimated_matches(ANCHOR_TABLES[name], typed)
     )
