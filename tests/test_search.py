@@ -769,6 +769,19 @@ def test_search_anchored_pass_finds_the_same_page(app, records, skewed_titles, q
     assert anchored == plain
 
 
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("jose.nunez@e", "'jose':* & 'nunez':* & 'e'"),
+        ("j.smi", "'j' & 'smi':*"),
+        ("o'br", "'o' & 'br'"),
+        ("node-jav", "'node-jav':* & 'node':* & 'jav':*"),
+    ],
+)
+def test_search_short_lexeme_is_never_a_prefix(app, q, expected):
+    assert built_tsquery(app, q) == expected
+
+
 def test_search_short_last_word_matches_whole_words(make_candidate, found):
     make_candidate(firstName="Jo", lastName="Short", email=None)
     make_candidate(firstName="John", lastName="Longer", email=None)
