@@ -61,16 +61,23 @@ class KeepAliveClient:
     """
 
     def __init__(self, host, port, path, headers):
-        lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}"]
-        lines += [f"{name}: {value}" for name, value in headers.items()]
-        self.request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        self.host, self.port, self.headers = host, port, headers
+        self.request = None if path is None else self._encode(path)
         self.socket = socket.create_connection((host, port), timeout=30)
         self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buffer = b""
 
-    def get(self):
-        """Send the request and read the whole response; return its status code."""
-        self.socket.sendall(self.request)
+    def _encode(self, path):
+        lines = [f"GET {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        lines += [f"{name}: {value}" for name, value in self.headers.items()]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def get(self, path=None):
+        """Send the request, or a GET of ``path``, and read the whole response.
+
+        Return the response's status code.
+        """
+        self.socket.sendall(self.request if path is None else self._encode(path))
         while (end := self.buffer.find(b"\r\n\r\n")) < 0:
             self._receive()
         head, self.buffer = self.buffer[:end], self.buffer[end + 4 :]
@@ -94,15 +101,19 @@ class KeepAliveClient:
         self.socket.close()
 
 
-def http_load(host, port, path, headers, *, clients, seconds):
-    """Send GET ``path`` from ``clients`` keep-alive connections for ``seconds``."""
+def http_load(host, port, path, headers, *, clients, seconds, paths=None):
+    """Send GET ``path`` from ``clients`` keep-alive connections for ``seconds``.
+
+    With ``paths``, an iterator that the clients share, each request takes the
+    next path from it instead.
+    """
 
     def make_worker(deadline, latencies, errors):
         def work():
             client = KeepAliveClient(host, port, path, headers)
             while time.monotonic() < deadline:
                 started = time.perf_counter()
-                status = client.get()
+                status = client.get(None if paths is None else next(paths))
                 latencies.append((time.perf_counter() - started) * 1000)
                 if status != 200:
                     errors[0] += 1

@@ -33,7 +33,9 @@ ANCHOR_TABLES = {"candidate": "candidates", "job": "jobs"}
 # measured break-even point.
 ANCHOR_RATIO = 4
 
-ESTIMATE = "EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} WHERE search_vector @@ CAST(:query AS tsquery)"
+ESTIMATE = (
+    "EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} WHERE search_vector @@ CAST(:query AS tsquery)"
+)
 
 
 def estimated_matches(table, tsquery):

@@ -34,8 +34,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
     -- bind parameter.
     SELECT CASE
         WHEN NOT is_prefix AND weights = '' THEN query
-        WHEN NOT is_prefix THEN
-            regexp_replace(query::text, '(''(?:[^'']|'''')*'')', '\1' || ':' || weights, 'g')::tsquery
+        WHEN NOT is_prefix THEN regexp_replace(
+            query::text, '(''(?:[^'']|'''')*'')', '\1' || ':' || weights, 'g')::tsquery
         ELSE regexp_replace(
             regexp_replace(query::text, '(''(?:[^'']|'''')*'')', '\1' || ':*' || weights, 'g'),
             '(''(?:[^'']|''''){1,2}'')' || ':\*',
