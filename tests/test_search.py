@@ -679,6 +679,39 @@ def test_search_repeated_text_skips_the_parse(records, client, auth, count_state
     assert second == first - 1
 
 
+def replace_search_configuration(app):
+    """Create search_simple again, the same but under a new OID, as a rebuild does."""
+    statements = [
+        "CREATE TEXT SEARCH CONFIGURATION search_simple_copy (COPY = search_simple)",
+        "DROP TEXT SEARCH CONFIGURATION search_simple",
+        "ALTER TEXT SEARCH CONFIGURATION search_simple_copy RENAME TO search_simple",
+    ]
+    with app.app_context():
+        for statement in statements:
+            db.session.execute(text(statement))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_search_parses_again_after_configuration_rebuild(
+    app, records, client, auth, count_statements
+):
+    def run():
+        response = client.get("/api/search", query_string={"q": "grace"}, headers=auth)
+        assert response.status_code == 200
+        assert response.get_json()["data"][0]["title"] == "Grace Hopper"
+
+    run()
+    cached = count_statements(run)
+    replace_search_configuration(app)
+    after_rebuild = count_statements(run)
+    again = count_statements(run)
+
+    # The stale page, the parse and the page again.
+    assert after_rebuild == cached + 2
+    assert again == cached
+
+
 def add_titled_candidates(app, title, count):
     with app.app_context():
         db.session.execute(

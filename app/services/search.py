@@ -20,6 +20,7 @@ SEARCH_MAX_RANKED_MATCHES matches, the first ones the index scan returns, and
 ``total_capped`` tells the caller that ``total`` stopped counting there.
 """
 
+import logging
 from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
@@ -37,6 +38,8 @@ from app.services.search_query import (
     parse_terms,
     tsquery_expression,
 )
+
+logger = logging.getLogger(__name__)
 
 SEARCH_TYPES = ("candidate", "job", "client")
 
@@ -138,8 +141,8 @@ page AS (
     LIMIT :limit OFFSET :offset
 ),
 shown AS ({shown})
-SELECT totals.total, totals.capped, shown.type, shown.id, shown.rank, shown.title,
-       shown.subtitle,
+SELECT totals.total, totals.capped, totals.configuration, shown.type, shown.id, shown.rank,
+       shown.title, shown.subtitle,
        -- The stored text is HTML-escaped before ts_headline adds its <mark> tags,
        -- so the highlight is safe to insert as HTML.
        ts_headline('search_english',
@@ -151,7 +154,8 @@ SELECT totals.total, totals.capped, shown.type, shown.id, shown.rank, shown.titl
 FROM (
     SELECT (SELECT count(*) FROM matches) AS total,
            coalesce((SELECT bool_or(matched >= :max_ranked)
-                     FROM ({pass_counts}) AS counts (matched)), false) AS capped
+                     FROM ({pass_counts}) AS counts (matched)), false) AS capped,
+           {configuration} AS configuration
 ) AS totals
 LEFT JOIN shown ON true
 ORDER BY shown.rank DESC, shown.sort_title, shown.type_order, shown.id
@@ -234,16 +238,26 @@ class ParsedQuery(NamedTuple):
     anchor: str | None
     # The last word alone, as typed.
     typed: str
+    # The OID of the search_simple configuration that the parse used.
+    configuration: int
 
+
+# The OID of search_simple, which tells which text search configurations a
+# parse used. Migrations that rebuild the search columns, such as the downgrade
+# to 0002 and upgrade that add unaccent, create the configurations again under
+# new OIDs.
+CONFIGURATION = "CAST(CAST('search_simple' AS regconfig) AS oid)"
 
 # Parsed queries kept per process. A parse depends only on the text, on the
 # database's text search configurations and functions, which change only with a
 # migration. Without the cache, the parse cost a round trip of about 0.5 to 1 ms
 # on each request. The anchor choice is cached the same way (search_anchor).
-# NOTE: nothing clears either cache after a migration or an ANALYZE, so a running
-# process keeps old parses until it restarts. After the unaccent rebuild that
-# docs/api.md describes, a cached "josé" matches nothing. An anchor choice made
-# on old statistics can make a search slower, never change its results.
+# The page statement returns the configuration's OID, and search() clears both
+# caches when it differs from the parse's. NOTE: a migration that only replaces
+# the query functions (0008, 0009) keeps the OID, so cached parses keep the old
+# form until the process restarts. An anchor choice made on old statistics
+# stays too; either can change a search's speed, and 0009 the prefix matching
+# of short lexemes.
 PARSED_QUERIES_CACHED = 1024
 
 
@@ -262,13 +276,23 @@ def parse_in_database(database_url, query):
     typed, typed_params = tsquery_expression(terms[-1:], name="typed")
     statement = text(
         f"SELECT q::text, numnode(q), querytree(q), ({whole_words})::text, search_fold(:text), "
-        f"anchor::text, numnode(anchor), ({typed})::text "
+        f"anchor::text, numnode(anchor), ({typed})::text, {CONFIGURATION} "
         f"FROM (SELECT {expression} AS q, {anchor} AS anchor) AS built"
     )
     row = db.session.execute(
         statement, {**params, **anchor_params, **typed_params, "text": query}
     ).one()
-    tsquery, nodes, tree, whole_tsquery, folded, anchor_tsquery, anchor_nodes, typed_tsquery = row
+    (
+        tsquery,
+        nodes,
+        tree,
+        whole_tsquery,
+        folded,
+        anchor_tsquery,
+        anchor_nodes,
+        typed_tsquery,
+        configuration,
+    ) = row
     if nodes == 0 or tree == "T":
         return None
     anchor_tsquery = anchor_tsquery if anchor_nodes else None
@@ -278,6 +302,7 @@ def parse_in_database(database_url, query):
         exact=folded,
         anchor=anchor_tsquery,
         typed=typed_tsquery,
+        configuration=configuration,
     )
 
 
@@ -308,6 +333,7 @@ def page_statement(types, anchored=frozenset()):
         union=" UNION ".join(f"SELECT * FROM {name}" for name in pass_names),
         pass_counts=" UNION ALL ".join(f"SELECT count(*) FROM {name}" for name in pass_names),
         shown=" UNION ALL ".join(SHOWN[name] for name in types),
+        configuration=CONFIGURATION,
     )
     return text(sql)
 
@@ -319,21 +345,17 @@ def search(query, *, types=None, limit, offset):
 
     parsed = parse_in_database(db.engine.url, query)
     if parsed is None:
-        return {"data": [], "total": 0, "total_capped": False, "limit": limit, "offset": offset}
+        return _empty_page(limit, offset)
 
-    params = {
-        "query": parsed.query,
-        "whole_words": parsed.whole_words,
-        "exact": parsed.exact,
-        "anchor": parsed.anchor,
-        "limit": limit,
-        "offset": offset,
-        "headline_options": HEADLINE_OPTIONS,
-        "max_ranked": current_app.config["SEARCH_MAX_RANKED_MATCHES"],
-    }
-    anchored = anchored_types(db.engine.url, parsed.anchor, parsed.typed, tuple(types))
-    statement = page_statement(tuple(types), anchored)
-    rows = db.session.execute(statement, params).mappings().all()
+    rows = _run_page(parsed, types, limit, offset)
+    if rows[0]["configuration"] != parsed.configuration:
+        logger.info("Text search configuration changed; clearing the cached search parses")
+        parse_in_database.cache_clear()
+        anchored_types.cache_clear()
+        parsed = parse_in_database(db.engine.url, query)
+        if parsed is None:
+            return {"data": [], "total": 0, "total_capped": False, "limit": limit, "offset": offset}
+        rows = _run_page(parsed, types, limit, offset)
 
     data = [
         {key: row[key] for key in ("type", "id", "title", "subtitle", "rank", "highlight")}
@@ -347,3 +369,24 @@ def search(query, *, types=None, limit, offset):
         "limit": limit,
         "offset": offset,
     }
+
+
+def _empty_page(limit, offset):
+    return {"data": [], "total": 0, "total_capped": False, "limit": limit, "offset": offset}
+
+
+def _run_page(parsed, types, limit, offset):
+    """Run the page statement for ``parsed``; return its rows as mappings."""
+    params = {
+        "query": parsed.query,
+        "whole_words": parsed.whole_words,
+        "exact": parsed.exact,
+        "anchor": parsed.anchor,
+        "limit": limit,
+        "offset": offset,
+        "headline_options": HEADLINE_OPTIONS,
+        "max_ranked": current_app.config["SEARCH_MAX_RANKED_MATCHES"],
+    }
+    anchored = anchored_types(db.engine.url, parsed.anchor, parsed.typed, tuple(types))
+    statement = page_statement(tuple(types), anchored)
+    return db.session.execute(statement, params).mappings().all()
