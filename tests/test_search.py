@@ -815,6 +815,37 @@ def test_search_short_lexeme_is_never_a_prefix(app, q, expected):
     assert built_tsquery(app, q) == expected
 
 
+# Lexemes that contain a quote, as unaccent makes from the modifier letter
+# apostrophe U+02BC and similar letters. The text output doubles each quote.
+@pytest.mark.parametrize(
+    ("tsquery", "weights", "expected"),
+    [
+        ("'o''br'", "", "'o''br':*"),
+        ("'a''b'", "", "'a''b':*"),
+        ("'''ab'", "", "'''ab':*"),
+        ("'dar''i'", "BD", "'dar''i':*BD"),
+        ("'x'''", "", "'x'''"),
+        ("'''y'", "BD", "'''y':BD"),
+    ],
+)
+def test_search_label_counts_lexeme_with_quote_whole(app, tsquery, weights, expected):
+    with app.app_context():
+        labelled = db.session.scalar(
+            text("SELECT search_label(CAST(:tsquery AS tsquery), true, :weights)::text"),
+            {"tsquery": tsquery, "weights": weights},
+        )
+        db.session.remove()
+
+    assert labelled == expected
+
+
+def test_search_prefix_with_modifier_apostrophe_matches(make_candidate, found):
+    # U+02BC is a letter to the parser, and unaccent turns it into a quote.
+    make_candidate(firstName="Darʼya", lastName="Oʼbrien", email=None)
+
+    assert found("oʼbr") == [("candidate", "Darʼya Oʼbrien")]
+
+
 def test_search_short_last_word_matches_whole_words(make_candidate, found):
     make_candidate(firstName="Jo", lastName="Short", email=None)
     make_candidate(firstName="John", lastName="Longer", email=None)

@@ -254,7 +254,7 @@ CONFIGURATION = "CAST(CAST('search_simple' AS regconfig) AS oid)"
 # on each request. The anchor choice is cached the same way (search_anchor).
 # The page statement returns the configuration's OID, and search() clears both
 # caches when it differs from the parse's. NOTE: a migration that only replaces
-# the query functions (0008, 0009) keeps the OID, so cached parses keep the old
+# the query functions (0008 to 0010) keeps the OID, so cached parses keep the old
 # form until the process restarts. An anchor choice made on old statistics
 # stays too; either can change a search's speed, and 0009 the prefix matching
 # of short lexemes.
