@@ -768,6 +768,21 @@ def test_search_anchor_estimates_only_requested_types(app, skewed_titles, count_
     assert count_statements(run) == 1
 
 
+def test_search_types_in_another_order_reuse_the_anchor(
+    app, records, skewed_titles, client, auth, count_statements
+):
+    def run(types):
+        query = {"q": "senior eng", "type": types}
+        response = client.get("/api/search", query_string=query, headers=auth)
+        assert response.status_code == 200
+
+    run("candidate,job")
+    reordered = count_statements(lambda: run("job,candidate"))
+    repeated = count_statements(lambda: run("candidate,job"))
+
+    assert reordered == repeated
+
+
 def test_search_query_without_prefix_has_no_anchor(app, skewed_titles):
     assert parsed(app, "senior engineer ").anchor is None
 

@@ -197,12 +197,15 @@ MAX_TYPES_LENGTH = 50
 
 
 def parse_types(raw):
-    """Return the requested types from a comma-separated list; all three when absent."""
+    """Return the requested types, in SEARCH_TYPES order, from a comma-separated list.
+
+    All three when ``raw`` is absent.
+    """
     if raw is None:
         return list(SEARCH_TYPES)
     if len(raw) > MAX_TYPES_LENGTH:
         raise InvalidSearch("type", f"type is longer than {MAX_TYPES_LENGTH} characters.")
-    types = []
+    requested = set()
     for name in raw.split(","):
         name = name.strip()
         if name not in SEARCH_TYPES:
@@ -210,9 +213,10 @@ def parse_types(raw):
                 "type",
                 f"Unknown type {name!r}; use candidate, job or client, comma-separated.",
             )
-        if name not in types:
-            types.append(name)
-    return types
+        requested.add(name)
+    # In one order, so that "job,candidate" reuses the cached anchor choice and
+    # page statement of "candidate,job". The results do not depend on it.
+    return [name for name in SEARCH_TYPES if name in requested]
 
 
 def validate_query(query):
