@@ -391,6 +391,8 @@ def _run_page(parsed, types, limit, offset):
         "headline_options": HEADLINE_OPTIONS,
         "max_ranked": current_app.config["SEARCH_MAX_RANKED_MATCHES"],
     }
-    anchored = anchored_types(db.engine.url, parsed.anchor, parsed.typed, tuple(types))
+    anchored = frozenset()
+    if parsed.anchor is not None:
+        anchored = anchored_types(db.engine.url, parsed.anchor, parsed.typed, tuple(types))
     statement = page_statement(tuple(types), anchored)
     return db.session.execute(statement, params).mappings().all()

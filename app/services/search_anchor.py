@@ -51,12 +51,10 @@ def anchored_types(database_url, anchor, typed, types):
     """Return the types, of ``types``, whose any-match pass should scan the index for ``anchor``.
 
     ``anchor`` is the tsquery of the words that must match besides the typed
-    prefix, or None; ``typed`` is the tsquery of the prefix alone. Only the
+    prefix; ``typed`` is the tsquery of the prefix alone. Only the
     requested types' tables are estimated, so a search of clients never waits
     on the candidates or jobs table. ``database_url`` keys the cache per database.
     """
-    if anchor is None:
-        return frozenset()
     return frozenset(
         name
         for name in types
