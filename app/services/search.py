@@ -1,8 +1,8 @@
 """Search over candidates, jobs and clients: one ranked list for the search box.
 
 Every match comes from a GIN index on a ``search_vector`` column that the database
-maintains (see migration 0003), so a new or changed row is found by the next
-request. A result's score is its tier plus a fraction below 1 (see CANDIDATE_MATCHES):
+maintains (see migration 0004), so a new or changed row is found by the next
+request. A result's score is its tier plus a fraction below 1 (see CANDIDATE_RANK):
 
 - 3: the whole query equals a candidate's or client's name or a candidate's email
   (ignoring case, spacing and, where the server has unaccent, accents);
