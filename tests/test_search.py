@@ -768,6 +768,27 @@ def test_search_anchor_estimates_only_requested_types(app, skewed_titles, count_
     assert count_statements(run) == 1
 
 
+def test_search_anchor_estimates_take_one_statement(app, skewed_titles, count_statements):
+    def run():
+        assert anchored(app, "senior enginee", types=("candidate", "job")) == {"candidate"}
+
+    # The parse, then one statement for the estimates of both tables.
+    assert count_statements(run) == 2
+
+
+def test_search_estimate_matches_explain(app, skewed_titles):
+    with app.app_context():
+        estimate = db.session.scalar(
+            text("SELECT search_estimated_matches('candidates', 'senior')")
+        )
+        plan = db.session.scalar(
+            text("EXPLAIN (FORMAT JSON) SELECT 1 FROM candidates WHERE search_vector @@ 'senior'")
+        )
+        db.session.remove()
+
+    assert estimate == plan[0]["Plan"]["Plan Rows"]
+
+
 def test_search_types_in_another_order_reuse_the_anchor(
     app, records, skewed_titles, client, auth, count_statements
 ):
