@@ -2,8 +2,11 @@
 
 The syntax: words separated by spaces must all match, ``"quoted words"`` must
 match as a phrase, and a leading ``-`` excludes a word or phrase. The last word
-matches as a prefix while it is being typed: when the input does not end with a
-space and the word has at least MIN_PREFIX_LENGTH letters or digits.
+matches as a prefix while it is being typed, that is unless the input ends with
+a space. The database's search_label leaves the prefix off every lexeme of 1 or
+2 characters (migrations 0009 and 0010). As prefixes at the large seed size,
+"e" took 19 ms and "jo" 15 ms, against 4 to 8 ms for three letters, because
+GIN gathers every indexed word that starts with a prefix.
 
 User text never becomes SQL or tsquery syntax: each term is a bound parameter,
 turned into lexemes by PostgreSQL's own plainto_tsquery and phraseto_tsquery
@@ -17,12 +20,6 @@ from dataclasses import dataclass, replace
 # A search box takes a few words. The limit keeps the tsquery small, and longer
 # input is rejected rather than silently cut.
 MAX_QUERY_LENGTH = 200
-
-# A shorter last word matches only as a whole word. A prefix makes GIN gather
-# every indexed word that starts with it, and at the large seed size "e" took
-# 19 ms and "jo" 15 ms, against 4 to 8 ms for three letters. The database's
-# search_label applies the same limit to each lexeme of a word (migration 0009).
-MIN_PREFIX_LENGTH = 3
 
 # An optional minus, then either a quoted phrase (its closing quote may be missing
 # while the user types) or a run of non-space characters.
@@ -56,22 +53,16 @@ def parse_terms(query):
             terms.append(Term(phrase, phrase=True, negated=bool(minus)))
 
     typing = bool(query) and not query[-1].isspace()
-    if typing and terms and is_prefix_candidate(terms[-1]):
+    if typing and terms and not terms[-1].phrase and not terms[-1].negated:
         terms[-1] = replace(terms[-1], prefix=True)
     return terms
-
-
-def is_prefix_candidate(term):
-    """Return whether ``term``, the last one typed, may match as a prefix."""
-    if term.phrase or term.negated:
-        return False
-    return sum(character.isalnum() for character in term.text) >= MIN_PREFIX_LENGTH
 
 
 def anchor_terms(terms):
     """Return the terms that must match besides a typed prefix, or [] without a prefix.
 
-    Excluded words are left out: they cannot select rows from an index.
+    Excluded words are left out, because an index cannot select rows by a word
+    that is absent.
     """
     if not terms or not terms[-1].prefix:
         return []

@@ -4,9 +4,9 @@ Revision ID: 0009_short_prefixes
 Revises: 0008_search_lexemes
 Create Date: 2026-12-05
 
-The search service matches a last word of under 3 letters or digits as a whole
-word, because a short prefix makes GIN gather a large part of the index. A
-longer word can still split into short lexemes: "jose.nunez@e" gave
+A short prefix makes GIN gather a large part of the index, so a typed last word
+of under 3 letters or digits should match only as a whole word. A longer word
+can still split into short lexemes: "jose.nunez@e" gave
 'jose':* & 'nunez':* & 'e':*, and "j.smi" gave 'j':* & 'smi':*. search_label
 now leaves the prefix flag off every lexeme of 1 or 2 characters, which then
 matches only as a whole word.
