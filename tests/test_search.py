@@ -693,9 +693,7 @@ def replace_search_configuration(app):
         db.session.remove()
 
 
-def test_search_parses_again_after_configuration_rebuild(
-    app, records, client, auth, count_statements
-):
+def test_search_reparses_after_configuration_rebuild(app, records, client, auth, count_statements):
     def run():
         response = client.get("/api/search", query_string={"q": "grace"}, headers=auth)
         assert response.status_code == 200
@@ -752,11 +750,11 @@ def anchored(app, query, types=("candidate", "job", "client")):
     return result
 
 
-def test_search_rare_word_anchors_a_common_prefix(app, skewed_titles):
+def test_search_rare_word_becomes_anchor(app, skewed_titles):
     assert "candidate" in anchored(app, "senior engineer")
 
 
-def test_search_common_word_does_not_anchor_a_rare_prefix(app, skewed_titles):
+def test_search_rare_prefix_stays_unanchored(app, skewed_titles):
     assert "candidate" not in anchored(app, "engineer senio")
 
 
@@ -789,7 +787,7 @@ def test_search_estimate_matches_explain(app, skewed_titles):
     assert estimate == plan[0]["Plan"]["Plan Rows"]
 
 
-def test_search_types_in_another_order_reuse_the_anchor(
+def test_search_type_order_reuses_anchor(
     app, records, skewed_titles, client, auth, count_statements
 ):
     def run(types):

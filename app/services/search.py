@@ -246,8 +246,8 @@ class ParsedQuery(NamedTuple):
     configuration: int
 
 
-# The OID of search_simple, which tells which text search configurations a
-# parse used. Migrations that rebuild the search columns, such as the downgrade
+# The OID of search_simple, which identifies the text search configurations
+# that a parse used. Migrations that rebuild the search columns, such as the downgrade
 # to 0002 and upgrade that add unaccent, create the configurations again under
 # new OIDs.
 CONFIGURATION = "CAST(CAST('search_simple' AS regconfig) AS oid)"

@@ -59,9 +59,10 @@ def anchored_types(database_url, anchor, typed, types):
     """Return the types, of ``types``, whose any-match pass should scan the index for ``anchor``.
 
     ``anchor`` is the tsquery of the words that must match besides the typed
-    prefix; ``typed`` is the tsquery of the prefix alone. Only the
-    requested types' tables are estimated, so a search of clients never waits
-    on the candidates or jobs table. ``database_url`` keys the cache per database.
+    prefix; ``typed`` is the tsquery of the prefix alone. Only the requested
+    types' tables are estimated, so a search of clients alone sends no
+    statement about candidates or jobs. ``database_url`` keys the cache per
+    database.
     """
     names = [name for name in types if name in ANCHOR_TABLES]
     if not names:
