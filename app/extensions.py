@@ -1,6 +1,5 @@
 """Extension objects, created unbound here and bound to the app in create_app()."""
 
-from flask_caching import Cache
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -9,6 +8,7 @@ from flask_sock import Sock
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
+from app.caching.unversioned import UnversionedCache
 from app.openapi import Api
 
 # Named constraints let migrations drop them and let app/errors.py map a
@@ -29,7 +29,7 @@ db = SQLAlchemy(
 )
 migrate = Migrate()
 api = Api()
-cache = Cache()
+cache = UnversionedCache()
 sock = Sock()
 # Limits are declared on the views that need them (login); there is no default limit.
 limiter = Limiter(key_func=get_remote_address)

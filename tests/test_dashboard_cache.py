@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 
 import pytest
 from served import free_port
@@ -285,29 +286,54 @@ def test_cache_miss_is_counted_in_metrics(client, auth, make_user, make_job):
     assert cache_counts(client, make_user)[1] == misses_before + 1
 
 
-def test_miss_takes_five_redis_round_trips(app, monkeypatch):
-    """Version lookup, value lookup, lock, version lookup again, store: nothing else."""
+def _spy_on_redis(monkeypatch, commands):
+    """Record the name of every command the cache sends to Redis from now on."""
     from app.extensions import cache
 
-    @fresh_memoize("jobs")
-    def counted_result(number):
-        return {"number": number}
+    backend = cache.cache
+    for client in {
+        id(backend._read_client): backend._read_client,
+        id(backend._write_client): backend._write_client,
+    }.values():
+        original = client.execute_command
 
+        def spy(*args, _original=original, **kwargs):
+            commands.append(args[0])
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(client, "execute_command", spy)
+
+
+@fresh_memoize("jobs")
+def numbered_result(number):
+    return {"number": number}
+
+
+def test_miss_takes_three_redis_round_trips(app, monkeypatch):
+    """Value lookup, lock, store: no version key of memoize's."""
     commands = []
     with app.app_context():
-        counted_result(1)
-        backend = cache.cache
-        for client in {
-            id(backend._read_client): backend._read_client,
-            id(backend._write_client): backend._write_client,
-        }.values():
-            original = client.execute_command
+        numbered_result(uuid.uuid4().int)
+        _spy_on_redis(monkeypatch, commands)
+        numbered_result(uuid.uuid4().int)
 
-            def spy(*args, _original=original, **kwargs):
-                commands.append(args[0])
-                return _original(*args, **kwargs)
+    assert len(commands) == 3
 
-            monkeypatch.setattr(client, "execute_command", spy)
-        counted_result(2)
 
-    assert len(commands) == 5
+def test_hit_takes_one_redis_round_trip(app, monkeypatch):
+    number = uuid.uuid4().int
+    commands = []
+    with app.app_context():
+        numbered_result(number)
+        _spy_on_redis(monkeypatch, commands)
+        numbered_result(number)
+
+    assert commands == ["GET"]
+
+
+def test_delete_memoized_is_rejected(app):
+    """Entries go stale by generation; delete_memoized needs the version keys that are gone."""
+    from app.extensions import cache
+
+    with app.app_context(), pytest.raises(NotImplementedError):
+        cache.delete_memoized(numbered_result)

@@ -1,0 +1,22 @@
+"""Flask-Caching without its per-function version keys.
+
+memoize keeps a version key per function in the cache so that delete_memoized
+can drop all of a function's entries at once, and reads it on every call: one
+more round trip to Redis per hit, and two more per miss. Here the generations in
+every key (app/caching/memoize.py) already send reads to new keys after a
+write, and nothing deletes memoized entries, so the version adds only latency.
+"""
+
+from flask_caching import Cache, function_namespace
+
+
+class UnversionedCache(Cache):
+    """A Flask-Caching Cache whose memoize keys carry no version read from the cache."""
+
+    def _memoize_version(self, f, args=None, kwargs=None, reset=False, delete=False, **options):
+        if reset or delete or options.get("refresh"):
+            raise NotImplementedError(
+                "Memoized entries are replaced by bumping their generations, not deleted."
+            )
+        fname, _ = function_namespace(f, args=args)
+        return fname, None
