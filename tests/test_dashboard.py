@@ -382,8 +382,8 @@ def test_batch_with_a_failed_section_is_not_cached(client, auth, monkeypatch, hi
 @pytest.mark.parametrize(
     ("service", "arguments", "statements"),
     [
-        (dashboard_stats, lambda hiring: (None, None), 2),
-        (dashboard_stats, lambda hiring: (hiring["acme"]["id"], None), 2),
+        (dashboard_stats, lambda hiring: (None, None), 1),
+        (dashboard_stats, lambda hiring: (hiring["acme"]["id"], None), 1),
         (recent_activity, lambda hiring: (None, None, None, None, 100, None), 1),
         (pipeline_summary, lambda hiring: ("job", None, None, 100, None), 1),
         (pipeline_summary, lambda hiring: ("client", None, None, 100, None), 1),

@@ -1,5 +1,7 @@
 """The dashboard's feed of recent activities, newest first, with readable labels."""
 
+import functools
+
 from sqlalchemy import String, case, cast, literal, select
 
 from app.caching.generations import FAMILIES
@@ -42,6 +44,8 @@ def _entity_label():
     )
 
 
+# Built once, because filters only add conditions: building it took 0.3 ms of CPU.
+@functools.cache
 def _feed_query():
     # The ids on an activity are plain columns that outlive their rows, so a label
     # of a deleted row comes back null. Scalar subqueries, evaluated only for the

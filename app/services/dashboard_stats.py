@@ -1,16 +1,21 @@
 """Dashboard numbers: jobs by status, applications by stage, recent hiring.
 
-Two statements, whatever the data size. For the whole agency, the counts come
+One statement, whatever the data size. For the whole agency, the counts come
 from the trigger-kept totals (see app/models/pipeline_counts.py), and the new
 applications from per-day totals plus the rows of the window's partial first
 day. For one client's or one owner's jobs, the same numbers are counted from
 those jobs' rows through their indexes. Hires are always read from a partial
 index on hired applications.
+
+Not one statement per kind of number: in the dashboard batch, each round trip
+lets the other sections' greenlets take the CPU, and a second statement started
+several milliseconds late.
 """
 
+import functools
 from datetime import timedelta
 
-from sqlalchemy import BigInteger, Date, DateTime, cast, distinct, func, select, true
+from sqlalchemy import BigInteger, Date, DateTime, cast, distinct, func, select, text, true
 
 from app.caching.memoize import fresh_memoize
 from app.extensions import db
@@ -74,38 +79,47 @@ def _created_since(days):
     return cast(whole_days.scalar_subquery() + partial_day.scalar_subquery(), BigInteger)
 
 
-def _agency_numbers():
-    totals = dict(
-        db.session.execute(
-            select(
-                DashboardCounter.counter, cast(func.sum(DashboardCounter.value), BigInteger)
-            ).group_by(DashboardCounter.counter)
-        ).all()
+def _as_object(grouped):
+    """Turn the ``(key, count)`` rows of ``grouped`` into one JSON object, ``{}`` when none."""
+    pairs = grouped.subquery("pairs")
+    key, count = pairs.c
+    return select(
+        func.coalesce(func.json_object_agg(key, count), text("'{}'::json"))
+    ).scalar_subquery()
+
+
+# Built once: the statement has no parameters, because its times come from now()
+# on the server. Building it took 0.76 ms of CPU, more than PostgreSQL's 0.5 ms to plan it.
+@functools.cache
+def _agency_statement():
+    totals = _as_object(
+        select(
+            DashboardCounter.counter, cast(func.sum(DashboardCounter.value), BigInteger)
+        ).group_by(DashboardCounter.counter)
     )
     hires = _hires([])
-    numbers = (
-        db.session.execute(
-            select(
-                _created_since(WEEK_DAYS).label("new_week"),
-                _created_since(MONTH_DAYS).label("new_month"),
-                hires,
-                func.now().label("computed_at"),
-            ).select_from(hires)
-        )
-        .mappings()
-        .one()
-    )
+    return select(
+        totals.label("totals"),
+        _created_since(WEEK_DAYS).label("new_week"),
+        _created_since(MONTH_DAYS).label("new_month"),
+        hires,
+        func.now().label("computed_at"),
+    ).select_from(hires)
+
+
+def _agency_numbers():
+    numbers = db.session.execute(_agency_statement()).mappings().one()
+    totals = numbers["totals"]
     return {
         "jobs_by_status": {status: totals.get(f"jobs:{status}", 0) for status in JOB_STATUSES},
         "applications_by_stage": {stage: totals.get(f"stage:{stage}", 0) for stage in STAGES},
         "active_candidates": totals.get("active_candidates", 0),
-        **numbers,
+        **{key: value for key, value in numbers.items() if key != "totals"},
     }
 
 
 def _scoped_numbers(conditions):
-    statement = select(Job.status, func.count()).where(*conditions).group_by(Job.status)
-    found = dict(db.session.execute(statement).all())
+    by_status = _as_object(select(Job.status, func.count()).where(*conditions).group_by(Job.status))
 
     by_stage = _scoped(
         select(
@@ -137,7 +151,14 @@ def _scoped_numbers(conditions):
     hires = _hires(conditions)
     row = (
         db.session.execute(
-            select(by_stage, active, recent, hires, func.now().label("computed_at"))
+            select(
+                by_status.label("by_status"),
+                by_stage,
+                active,
+                recent,
+                hires,
+                func.now().label("computed_at"),
+            )
             .select_from(by_stage)
             .join(active, true())
             .join(recent, true())
@@ -146,10 +167,11 @@ def _scoped_numbers(conditions):
         .mappings()
         .one()
     )
+    found = row["by_status"]
     return {
         "jobs_by_status": {status: found.get(status, 0) for status in JOB_STATUSES},
         "applications_by_stage": {stage: row[stage] for stage in STAGES},
-        **{key: row[key] for key in row.keys() if key not in STAGES},
+        **{key: row[key] for key in row.keys() if key not in STAGES and key != "by_status"},
     }
 
 
