@@ -163,3 +163,12 @@ def test_pipeline_response_carries_event_position(client, auth, make_application
 
     assert response.status_code == 200
     assert response.headers["X-Event-Position"] == str(len(activities()))
+
+
+def test_empty_page_carries_event_position(client, auth, make_client_record, activities):
+    record = make_client_record()
+
+    response = client.get(f"/api/jobs?clientId={record['id']}", headers=auth)
+
+    assert response.get_json()["data"] == []
+    assert response.headers["X-Event-Position"] == str(len(activities()))

@@ -7,9 +7,9 @@ from app.extensions import db
 
 pytestmark = pytest.mark.keeps_data
 
-# Token lookup, the event position (X-Event-Position), the page query, then at
+# Token lookup, the page query with the event position (X-Event-Position), then at
 # most one batch load. A detail has no event position.
-MAX_STATEMENTS = 4
+MAX_STATEMENTS = 3
 
 
 @pytest.fixture(scope="module")

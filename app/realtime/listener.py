@@ -9,7 +9,8 @@ import psycopg2
 from sqlalchemy.engine import make_url
 
 from app.extensions import db
-from app.services.events import activities_after, current_event_position
+from app.services.event_position import current_event_position
+from app.services.events import activities_after
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 """Replay of a channel's events after a position, from the activities table."""
 
-from app.services.events import activities_after, current_event_position, oldest_event_id
+from app.services.event_position import current_event_position
+from app.services.events import activities_after, oldest_event_id
 
 
 def load_replay(channel, since, max_events):

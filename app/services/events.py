@@ -26,20 +26,6 @@ RESOURCE_READERS = {
 
 SCOPE_KEYS = (("job_id", "jobId"), ("candidate_id", "candidateId"), ("client_id", "clientId"))
 
-# Every list response reads the position. Built once, on the table's column rather
-# than the mapped attribute, it skips the statement construction and the ORM's
-# compile step on every list request.
-NEWEST_ACTIVITY_ID = select(func.coalesce(func.max(Activity.__table__.c.id), 0))
-
-
-def current_event_position():
-    """Return the id of the newest committed activity, or 0 when there is none.
-
-    Every activity with a smaller id is committed too, so data read after this call
-    reflects at least this position.
-    """
-    return db.session.scalar(NEWEST_ACTIVITY_ID)
-
 
 def oldest_event_id():
     """Return the id of the oldest retained activity, or None when the log is empty."""

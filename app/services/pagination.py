@@ -16,12 +16,15 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import literal, tuple_
 
+from app.services.event_position import current_event_position, event_position_column
 from app.services.exceptions import InvalidCursor, InvalidSort
 from app.services.filters import time_window
 from app.services.rows import fetch_dicts
 
 CURSOR_VERSION = 1
 CURSOR_SALT = "page-cursor"
+# The result column that carries the event position with a page's rows.
+EVENT_POSITION_LABEL = "event_position_"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ class Page:
     data: list
     has_next_page: bool
     next_cursor: str | None
+    # The event position the rows reflect, when the page was asked to read it.
+    event_position: int | None = None
 
 
 def _serializer():
@@ -167,13 +172,28 @@ def decode_cursor(sort_key, cursor, filters=None):
         raise InvalidCursor("The cursor is invalid. Start again from the first page.") from None
 
 
-def paginate(statement, sort_key, *, limit, cursor=None, filters=None):
+def _fetch_with_position(statement):
+    """Return ``(rows, event_position)`` for ``statement``, the position read in its snapshot."""
+    rows = fetch_dicts(statement.add_columns(event_position_column(EVENT_POSITION_LABEL)))
+    if not rows:
+        # No row carries the position. Reading it first and the rows after keeps
+        # the promise that the rows reflect every event up to it.
+        position = current_event_position()
+        return fetch_dicts(statement), position
+    position = rows[0][EVENT_POSITION_LABEL]
+    for row in rows:
+        del row[EVENT_POSITION_LABEL]
+    return rows, position
+
+
+def paginate(statement, sort_key, *, limit, cursor=None, filters=None, event_position=False):
     """Run ``statement`` for one page of at most ``limit`` rows, as dicts.
 
     The statement must select the sort column and the id under their column names.
     ``filters`` are the values the statement filters by; a cursor works only with
     the filters it was made with. Reads one row beyond the page to learn whether
-    another page follows, so a page costs one statement and no COUNT.
+    another page follows, so a page costs one statement and no COUNT. With
+    ``event_position``, the same statement also reads the position for the page.
     """
     ordering = tuple_(sort_key.column, sort_key.id_column)
     if cursor:
@@ -191,7 +211,11 @@ def paginate(statement, sort_key, *, limit, cursor=None, filters=None):
     else:
         statement = statement.order_by(sort_key.column.asc(), sort_key.id_column.asc())
 
-    rows = fetch_dicts(statement.limit(limit + 1))
+    statement = statement.limit(limit + 1)
+    if event_position:
+        rows, position = _fetch_with_position(statement)
+    else:
+        rows, position = fetch_dicts(statement), None
     has_next_page = len(rows) > limit
     rows = rows[:limit]
 
@@ -201,7 +225,9 @@ def paginate(statement, sort_key, *, limit, cursor=None, filters=None):
         next_cursor = encode_cursor(
             sort_key, last[sort_key.column.key], last[sort_key.id_column.key], filters
         )
-    return Page(data=rows, has_next_page=has_next_page, next_cursor=next_cursor)
+    return Page(
+        data=rows, has_next_page=has_next_page, next_cursor=next_cursor, event_position=position
+    )
 
 
 def list_page(
@@ -217,7 +243,7 @@ def list_page(
     created_before=None,
     updated_after=None,
 ):
-    """Return one page of ``statement`` for a list request.
+    """Return one page of ``statement`` for a list request, with its event position.
 
     ``filters`` are the resource-specific filters already applied to the statement.
     The time window, sort and cursor arguments are the ones every list accepts.
@@ -229,4 +255,11 @@ def list_page(
         "updated_after": updated_after,
     }
     statement = time_window(statement, sorting.model, **window)
-    return paginate(statement, sort_key, limit=limit, cursor=cursor, filters={**filters, **window})
+    return paginate(
+        statement,
+        sort_key,
+        limit=limit,
+        cursor=cursor,
+        filters={**filters, **window},
+        event_position=True,
+    )
