@@ -84,6 +84,7 @@ class Shortcuts(ApiSchema):
     nested = ma.fields.Nested(lambda: Shortcuts(only=("text",)), allow_none=True)
     trimmed = Text(max_length=10, allow_none=True)
     moment = UtcDateTime(allow_none=True)
+    labels = ma.fields.List(Text(max_length=10), allow_none=True)
 
 
 SHORTCUT_CASES = {
@@ -96,7 +97,9 @@ SHORTCUT_CASES = {
         "nested": {"text": "y"},
         "trimmed": "z",
         "moment": dt.datetime(2026, 12, 5, 3, 4, 5, 678901, tzinfo=dt.UTC),
+        "labels": ["python", "sql"],
     },
+    "empty list": {"labels": []},
     "whole seconds": {"moment": dt.datetime(2026, 12, 5, 3, 4, 5, tzinfo=dt.UTC)},
     "database uuid": {"identifier": database_uuid(str(uuid.UUID(int=6)))},
     "nulls": {
@@ -107,6 +110,7 @@ SHORTCUT_CASES = {
         "nested": None,
         "trimmed": None,
         "moment": None,
+        "labels": None,
     },
     "other types": {
         "text": 12,
@@ -116,7 +120,9 @@ SHORTCUT_CASES = {
         "identifier": str(uuid.UUID(int=7)),
         "trimmed": 8,
         "moment": dt.datetime(2026, 12, 5, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        "labels": ("python", 9),
     },
+    "list with other items": {"labels": ["python", 9, None]},
     "naive time": {"moment": dt.datetime(2026, 12, 5, 3, 4, 5)},
 }
 

@@ -26,6 +26,7 @@ PASSTHROUGH_TYPES = {ma.fields.String: str, ma.fields.Integer: int, ma.fields.Bo
 
 UUID_FIELD = "uuid"
 UTC_FIELD = "utc"
+TEXTS_FIELD = "texts"
 # Fields whose _serialize the loop below replaces for their common value types.
 SHORTCUTS = {ma.fields.UUID: UUID_FIELD, UtcDateTime: UTC_FIELD}
 
@@ -46,11 +47,19 @@ def _passthrough_type(field):
     return passthrough
 
 
+def _shortcut(field):
+    """Return the shortcut that serializes ``field``'s common values, or None."""
+    # A list of strings, such as a candidate's skills: one call per item otherwise.
+    if type(field) is ma.fields.List and _passthrough_type(field.inner) is str:
+        return TEXTS_FIELD
+    return SHORTCUTS.get(type(field))
+
+
 def build_plan(schema):
     """Return a tuple per field that ``schema`` dumps.
 
     The tuple is ``(data key, name, attribute, field, plain, passthrough type,
-    shortcut)``, where the shortcut is UUID_FIELD, UTC_FIELD or None.
+    shortcut)``, where the shortcut is UUID_FIELD, UTC_FIELD, TEXTS_FIELD or None.
     """
     plan = []
     for name, field in schema.dump_fields.items():
@@ -64,7 +73,7 @@ def build_plan(schema):
                 field,
                 _reads_plain_attribute(field, attribute),
                 _passthrough_type(field),
-                SHORTCUTS.get(type(field)),
+                _shortcut(field),
             )
         )
     return plan
@@ -106,6 +115,12 @@ def serialize(schema, plan, obj):
         elif shortcut is UTC_FIELD and value_type is dt.datetime and value.tzinfo is dt.UTC:
             # isoformat() of a UTC time ends in "+00:00", which UtcDateTime writes as "Z".
             result[key] = value.isoformat()[:-6] + "Z"
+        elif (
+            shortcut is TEXTS_FIELD
+            and value_type is list
+            and all(type(item) is str for item in value)
+        ):
+            result[key] = list(value)
         else:
             result[key] = field._serialize(value, name, obj)
     return result
