@@ -93,3 +93,30 @@ def test_deep_page_costs_the_same(client, count_statements, reader):
     )
 
     assert count <= MAX_STATEMENTS
+
+
+def empty_list_paths(job_id):
+    """Lists whose filters match no row."""
+    future = "createdAfter=2100-01-01T00:00:00Z"
+    return [
+        f"/api/clients?{future}",
+        f"/api/jobs?{future}",
+        f"/api/candidates?{future}",
+        f"/api/job-candidates?{future}",
+        f"/api/jobs/{job_id}/candidates?{future}",
+    ]
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_empty_list_keeps_statement_limit(
+    client, count_statements, reader, busiest_job_id, index
+):
+    path = empty_list_paths(busiest_job_id)[index]
+    responses = []
+
+    count = count_statements(lambda: responses.append(client.get(path, headers=reader)))
+
+    assert responses[0].status_code == 200
+    assert responses[0].get_json()["data"] == []
+    assert "X-Event-Position" in responses[0].headers
+    assert count <= MAX_STATEMENTS
