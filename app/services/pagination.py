@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import literal, tuple_
+from sqlalchemy import literal, select, true, tuple_
 
-from app.services.event_position import current_event_position, event_position_column
+from app.services.event_position import event_position_column
 from app.services.exceptions import InvalidCursor, InvalidSort
 from app.services.filters import time_window
 from app.services.rows import fetch_dicts
@@ -172,16 +172,32 @@ def decode_cursor(sort_key, cursor, filters=None):
         raise InvalidCursor("The cursor is invalid. Start again from the first page.") from None
 
 
-def _fetch_with_position(statement):
-    """Return ``(rows, event_position)`` for ``statement``, the position read in its snapshot."""
-    rows = fetch_dicts(statement.add_columns(event_position_column(EVENT_POSITION_LABEL)))
-    if not rows:
-        # No row carries the position. Reading it first and the rows after keeps
-        # the promise that the rows reflect every event up to it.
-        position = current_event_position()
-        return fetch_dicts(statement), position
-    position = rows[0][EVENT_POSITION_LABEL]
-    for row in rows:
+def _fetch_with_position(statement, sort_key):
+    """Return ``(rows, event_position)`` for ``statement``, the position read in its snapshot.
+
+    The page is outer-joined to the one-row position, so a page without rows still
+    returns the position, in one row whose page columns are all null. The join does
+    not keep the page's order, so its rows (at most limit + 1) are sorted again.
+    """
+    page = statement.subquery("page")
+    position = select(event_position_column(EVENT_POSITION_LABEL)).subquery("position")
+    sort_column = page.c[sort_key.column.key]
+    id_column = page.c[sort_key.id_column.key]
+    if sort_key.descending:
+        ordering = (sort_column.desc(), id_column.desc())
+    else:
+        ordering = (sort_column.asc(), id_column.asc())
+    joined = (
+        select(position.c[EVENT_POSITION_LABEL], *page.c)
+        .select_from(position)
+        .outerjoin(page, true())
+        .order_by(*ordering)
+    )
+    rows = fetch_dicts(joined)
+    position = rows[0].pop(EVENT_POSITION_LABEL)
+    if rows[0][sort_key.id_column.key] is None:
+        return [], position
+    for row in rows[1:]:
         del row[EVENT_POSITION_LABEL]
     return rows, position
 
@@ -213,7 +229,7 @@ def paginate(statement, sort_key, *, limit, cursor=None, filters=None, event_pos
 
     statement = statement.limit(limit + 1)
     if event_position:
-        rows, position = _fetch_with_position(statement)
+        rows, position = _fetch_with_position(statement, sort_key)
     else:
         rows, position = fetch_dicts(statement), None
     has_next_page = len(rows) > limit
