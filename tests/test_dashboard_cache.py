@@ -337,3 +337,38 @@ def test_delete_memoized_is_rejected(app):
 
     with app.app_context(), pytest.raises(NotImplementedError):
         cache.delete_memoized(numbered_result)
+
+
+def test_plain_memoize_miss_logs_no_error(app, caplog):
+    """memoize without _stored_already stores the value, then refreshes a version key."""
+    from app.extensions import cache
+
+    computed = []
+
+    @cache.memoize()
+    def plain_result(number):
+        computed.append(number)
+        return {"number": number}
+
+    number = uuid.uuid4().int
+    with app.app_context(), caplog.at_level(logging.ERROR, logger="flask_caching"):
+        first = plain_result(number)
+        second = plain_result(number)
+
+    assert first == {"number": number}
+    assert second == {"number": number}
+    assert computed == [number]
+    assert "Exception possibly due to cache backend" not in caplog.text
+
+
+def test_plain_memoize_miss_in_debug_mode(app, monkeypatch):
+    """In debug mode Flask-Caching re-raises a cache error instead of logging it: a 500 in a view."""
+    from app.extensions import cache
+
+    @cache.memoize()
+    def plain_result(number):
+        return {"number": number}
+
+    monkeypatch.setattr(app, "debug", True)
+    with app.app_context():
+        assert plain_result(5) == {"number": 5}
