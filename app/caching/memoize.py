@@ -34,11 +34,9 @@ def _backend_available():
 def _compute_once(memoized, compute, family_generations, args):
     """Run ``compute(*args)`` unless another caller is already computing the same entry.
 
-    The lock key depends only on the function and its arguments. memoize's own key
-    also contains a version that the first callers of a function race to create.
-    The key is therefore read again wherever it is needed, and the result is also
-    stored under the key as it is after the computation, where the waiters look.
-    Every path stores what it computed, because memoize does not (_stored_already).
+    The lock key depends only on the function, the generations and the arguments.
+    Every path stores what it computed under memoize's key, where the waiters look,
+    because memoize does not (_stored_already).
     """
     identity = repr((compute.__module__, compute.__qualname__, family_generations, args))
     lock_key = f"computing:{hashlib.sha256(identity.encode()).hexdigest()[:32]}"
@@ -79,8 +77,7 @@ def _compute_holding_lock(compute, args, lock_key, current_key):
 def _stored_already(value):
     """Tell memoize not to store a computed value: _compute_once has stored it.
 
-    memoize would store it again and then rewrite the function's version key,
-    three Redis round trips more per miss.
+    memoize would store it again: one more Redis round trip per miss.
     """
     return False
 

@@ -14,7 +14,10 @@ class UnversionedCache(Cache):
     """A Flask-Caching Cache whose memoize keys carry no version read from the cache."""
 
     def _memoize_version(self, f, args=None, kwargs=None, reset=False, delete=False, **options):
-        if reset or delete or options.get("refresh"):
+        # refresh only rewrites the version key after memoize stores a value, so with
+        # no version key it has nothing to do. reset and delete would drop entries
+        # through that key.
+        if reset or delete:
             raise NotImplementedError(
                 "Memoized entries are replaced by bumping their generations, not deleted."
             )
