@@ -362,7 +362,7 @@ def test_plain_memoize_miss_logs_no_error(app, caplog):
 
 
 def test_plain_memoize_miss_in_debug_mode(app, monkeypatch):
-    """In debug mode Flask-Caching re-raises a cache error instead of logging it: a 500 in a view."""
+    """In debug mode Flask-Caching raises a cache error instead of logging it: a 500 in a view."""
     from app.extensions import cache
 
     @cache.memoize()

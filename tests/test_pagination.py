@@ -174,3 +174,23 @@ def test_pagination_cursor_of_another_list_is_400(app, client, auth, make_job):
     response = client.get("/api/clients", query_string={"cursor": cursor, "limit": 1}, headers=auth)
 
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_position_join_returns_the_same_page(app, make_job, descending):
+    """The statement that empty pages fall back to gives what the one-column way gives."""
+    from app.services import pagination
+    from app.services.jobs import SORTING, _read_query
+
+    for _ in range(4):
+        make_job()
+    sort_key = SORTING.key("createdAt", "desc" if descending else "asc")
+    column_order = sort_key.column.desc() if descending else sort_key.column.asc()
+    id_order = sort_key.id_column.desc() if descending else sort_key.id_column.asc()
+    statement = _read_query().order_by(column_order, id_order).limit(3)
+    with app.app_context():
+        added = pagination._fetch_with_position(statement, sort_key)
+        joined = pagination._fetch_joined_to_position(statement, sort_key)
+        db.session.remove()
+
+    assert joined == added

@@ -108,9 +108,7 @@ def empty_list_paths(job_id):
 
 
 @pytest.mark.parametrize("index", range(5))
-def test_empty_list_keeps_statement_limit(
-    client, count_statements, reader, busiest_job_id, index
-):
+def test_empty_list_keeps_statement_limit(client, count_statements, reader, busiest_job_id, index):
     path = empty_list_paths(busiest_job_id)[index]
     responses = []
 

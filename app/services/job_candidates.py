@@ -10,12 +10,13 @@ from app.extensions import db
 from app.models import Candidate, Job, JobCandidate
 from app.models.enums import JOB_STATUSES_ACCEPTING
 from app.services.activities import changed_fields_payload, record_activity
-from app.services.batch import attach_many_to_one, load_by_ids
+from app.services.batch import attach_many_to_one
+from app.services.event_position import event_position_column
 from app.services.exceptions import Conflict, InvalidInput, NotFound
 from app.services.lookup import fetch_one
 from app.services.pagination import Sorting, list_page
 from app.services.permissions import require_writer
-from app.services.rows import embedded, fetch_dict
+from app.services.rows import embedded, fetch_dict, fetch_dicts
 from app.services.transaction import write_transaction
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ CANDIDATE_SUMMARY = (
     Candidate.current_company,
 )
 JOB_SUMMARY = (Job.title, Job.status, Job.client_id)
+POSITION_LABEL = "event_position"
 
 
 # Built once: a statement is immutable, and .where() returns a new one.
@@ -82,12 +84,18 @@ def list_job_pipeline(job_id, *, stage=None, **page):
     """Return a page of the job's applications with their candidates.
 
     Raises NotFound for an unknown job rather than returning an empty page. The job
-    is loaded once for the whole page, which also checks that it exists.
+    and the event position come first, in one statement, which also checks that the
+    job exists. The page, read after it, reflects at least every event up to that
+    position, and an empty page needs no statement of its own for it.
     """
-    result = _page_of_applications(job_id=job_id, stage=stage, **page)
-    (job,) = load_by_ids(Job, [job_id], *JOB_SUMMARY)
-    if job is None:
+    job_and_position = select(Job.id, *JOB_SUMMARY, event_position_column(POSITION_LABEL))
+    found = fetch_dicts(job_and_position.where(Job.id == job_id))
+    if not found:
         raise NotFound("Job not found.")
+    job = found[0]
+    position = job.pop(POSITION_LABEL)
+    result = _page_of_applications(job_id=job_id, stage=stage, event_position=False, **page)
+    result.event_position = position
     for application in result.data:
         application["job"] = job
     return result

@@ -173,11 +173,23 @@ def decode_cursor(sort_key, cursor, filters=None):
 
 
 def _fetch_with_position(statement, sort_key):
-    """Return ``(rows, event_position)`` for ``statement``, the position read in its snapshot.
+    """Return ``(rows, event_position)`` for ``statement``, the position read in its snapshot."""
+    rows = fetch_dicts(statement.add_columns(event_position_column(EVENT_POSITION_LABEL)))
+    if not rows:
+        return _fetch_joined_to_position(statement, sort_key)
+    position = rows[0][EVENT_POSITION_LABEL]
+    for row in rows:
+        del row[EVENT_POSITION_LABEL]
+    return rows, position
 
-    The page is outer-joined to the one-row position, so a page without rows still
-    returns the position, in one row whose page columns are all null. The join does
-    not keep the page's order, so its rows (at most limit + 1) are sorted again.
+
+def _fetch_joined_to_position(statement, sort_key):
+    """Return ``(rows, event_position)`` from the page outer-joined to the one-row position.
+
+    A page without rows still returns the position, in one row whose page columns
+    are all null. The join does not keep the page's order, so its rows (at most
+    limit + 1) are sorted again. Only empty pages come here: building this
+    statement took about a quarter more CPU per request than adding a column.
     """
     page = statement.subquery("page")
     position = select(event_position_column(EVENT_POSITION_LABEL)).subquery("position")
@@ -209,7 +221,8 @@ def paginate(statement, sort_key, *, limit, cursor=None, filters=None, event_pos
     ``filters`` are the values the statement filters by; a cursor works only with
     the filters it was made with. Reads one row beyond the page to learn whether
     another page follows, so a page costs one statement and no COUNT. With
-    ``event_position``, the same statement also reads the position for the page.
+    ``event_position``, the same statement also reads the position for the page;
+    a page without rows reads it with a second one.
     """
     ordering = tuple_(sort_key.column, sort_key.id_column)
     if cursor:
@@ -258,11 +271,14 @@ def list_page(
     created_after=None,
     created_before=None,
     updated_after=None,
+    event_position=True,
 ):
     """Return one page of ``statement`` for a list request, with its event position.
 
     ``filters`` are the resource-specific filters already applied to the statement.
     The time window, sort and cursor arguments are the ones every list accepts.
+    A caller that reads the position in a statement of its own, before the page,
+    passes ``event_position=False``.
     """
     sort_key = sorting.key(sort_by, sort_order)
     window = {
@@ -277,5 +293,5 @@ def list_page(
         limit=limit,
         cursor=cursor,
         filters={**filters, **window},
-        event_position=True,
+        event_position=event_position,
     )
