@@ -28,7 +28,6 @@ import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import http.client  # noqa: E402
 import os  # noqa: E402
-import platform  # noqa: E402
 import secrets  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -38,6 +37,7 @@ import psycopg2  # noqa: E402
 import redis  # noqa: E402
 
 from bench.load import Result, http_load  # noqa: E402
+from bench.machine import machine_line, speed_probe_ms  # noqa: E402
 from bench.server import BenchDatabase, BenchServer  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +84,7 @@ def measure_cold(server, database, headers, rounds):
     return Result(rounds, 0, seconds, batch), Result(rounds, 0, seconds, one_after_another)
 
 
-def format_report(results, database, args, started):
+def format_report(results, database, args, started, probes):
     cold_batch, cold_sections, warm = results
     ratio = cold_batch.median / cold_sections.median
     lines = [
@@ -92,9 +92,12 @@ def format_report(results, database, args, started):
         "",
         f"- Command: `.venv/bin/python -m bench.dashboard --rounds {args.rounds}"
         f" --seconds {args.seconds} --clients {args.clients}`",
-        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python"
-        f" {platform.python_version()}, {database.server_version}, Redis cache; load"
-        " generator, gunicorn (2 gevent workers), PostgreSQL and Redis share the machine.",
+        machine_line(
+            database,
+            "Redis cache; load generator, gunicorn (2 gevent workers), PostgreSQL and Redis"
+            " share the machine",
+            probes,
+        ),
         f"- Data: {database.row_counts}",
         f"- Request: `GET {BATCH}` (no filters: the whole agency).",
         "",
@@ -124,6 +127,7 @@ def main():
     parser.add_argument("--clients", type=int, default=8, help="concurrent warm clients")
     args = parser.parse_args()
     started = dt.datetime.now(dt.UTC)
+    probe_before = speed_probe_ms()
 
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
     prefix = f"ats-bench-{secrets.token_hex(4)}:"
@@ -152,7 +156,8 @@ def main():
         if keys:
             client.delete(*keys)
 
-    report = format_report((cold_batch, cold_sections, warm), database, args, started)
+    probes = (probe_before, speed_probe_ms())
+    report = format_report((cold_batch, cold_sections, warm), database, args, started, probes)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{started:%Y-%m-%d}-dashboard.md"
     path.write_text(report)

@@ -26,14 +26,13 @@ import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import http.client  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from bench import raw_sql  # noqa: E402
 from bench.explain import first_page_plans  # noqa: E402
 from bench.load import http_load, sql_load  # noqa: E402
+from bench.machine import machine_line, speed_probe_ms  # noqa: E402
 from bench.server import BenchDatabase, BenchServer  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -110,15 +109,17 @@ def measure_list(server, database, token, name, path, naive_path, raw_queries, a
     return results, page
 
 
-def format_report(measurements, plans, database, args, started):
+def format_report(measurements, plans, database, args, started, probes):
     lines = [
         f"# List endpoints at the large seed size, {started:%Y-%m-%d %H:%M} UTC",
         "",
         f"- Command: `.venv/bin/python -m bench.lists --seconds {args.seconds}"
         f" --clients {args.clients}`",
-        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python"
-        f" {platform.python_version()}, {database.server_version}; load generator,"
-        " gunicorn (2 gevent workers) and PostgreSQL share the machine.",
+        machine_line(
+            database,
+            "load generator, gunicorn (2 gevent workers) and PostgreSQL share the machine",
+            probes,
+        ),
         f"- Data: {database.row_counts}",
         f"- Load: {args.clients} closed-loop clients per measurement, {args.seconds} s"
         f" each after 1 s of warm-up; pages of {PAGE_SIZE}.",
@@ -161,6 +162,7 @@ def main():
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
     args = parser.parse_args()
     started = dt.datetime.now(dt.UTC)
+    probe_before = speed_probe_ms()
 
     database = BenchDatabase.prepare()
     plans = first_page_plans(database)
@@ -203,7 +205,8 @@ def main():
                 server, database, token, name, path, naive_path, queries, args
             )
 
-    report = format_report(measurements, plans, database, args, started)
+    probes = (probe_before, speed_probe_ms())
+    report = format_report(measurements, plans, database, args, started, probes)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{started:%Y-%m-%d}-lists.md"
     path.write_text(report)

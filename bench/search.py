@@ -23,8 +23,6 @@ patch_psycopg()
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import itertools  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
 import re  # noqa: E402
 import sys  # noqa: E402
 import urllib.parse  # noqa: E402
@@ -36,6 +34,7 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.services import search as search_service  # noqa: E402
 from bench.load import http_load, sql_load  # noqa: E402
+from bench.machine import machine_line, speed_probe_ms  # noqa: E402
 from bench.server import DATABASE_NAME, SECRET_KEY, BenchDatabase, BenchServer  # noqa: E402
 from config import Config, database_url  # noqa: E402
 
@@ -195,15 +194,17 @@ def format_typed(typed, count):
     )
 
 
-def format_report(rows, database, args, started):
+def format_report(rows, database, args, started, probes):
     lines = [
         f"# Search at the large seed size, {started:%Y-%m-%d %H:%M} UTC",
         "",
         f"- Command: `.venv/bin/python -m bench.search --seconds {args.seconds}"
         f" --clients {args.clients}`",
-        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python"
-        f" {platform.python_version()}, {database.server_version}; load generator,"
-        " gunicorn (2 gevent workers) and PostgreSQL share the machine.",
+        machine_line(
+            database,
+            "load generator, gunicorn (2 gevent workers) and PostgreSQL share the machine",
+            probes,
+        ),
         f"- Data: {database.row_counts}",
         f"- Load: {args.clients} closed-loop clients per measurement, {args.seconds} s each;"
         f" the API after 1 s of warm-up. Pages of {PAGE_SIZE}.",
@@ -234,6 +235,7 @@ def main():
     parser.add_argument("--port", type=int, default=0, help="gunicorn port; 0 picks a free one")
     args = parser.parse_args()
     started = dt.datetime.now(dt.UTC)
+    probe_before = speed_probe_ms()
 
     database = BenchDatabase.prepare(name=args.database)
     config = type(
@@ -258,7 +260,8 @@ def main():
         typed = measure_typed(server, server.token, texts, args)
         print(f"measured {len(texts):,} typed texts", flush=True)
 
-    report = format_report(rows, database, args, started) + format_typed(typed, len(texts))
+    probes = (probe_before, speed_probe_ms())
+    report = format_report(rows, database, args, started, probes) + format_typed(typed, len(texts))
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{started:%Y-%m-%d}-search.md"
     path.write_text(report)

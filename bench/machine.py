@@ -1,0 +1,36 @@
+"""The machine line of the benchmark reports, with a probe of the CPU's speed.
+
+On a virtual machine the same code runs faster or slower from one hour to the
+next: on the 2-core machine these reports were made on, the raw SQL floor of
+one list moved by a fifth between two runs of the same code. The probe times a
+pure-Python loop before and after the measurements; compare two reports only
+where their probes agree.
+"""
+
+import os
+import platform
+import statistics
+import time
+
+PROBE_RUNS = 30
+
+
+def speed_probe_ms():
+    """Return the median CPU milliseconds of ``sum(range(10**6))`` over PROBE_RUNS runs."""
+    times = []
+    for _ in range(PROBE_RUNS):
+        started = time.process_time()
+        sum(range(10**6))
+        times.append((time.process_time() - started) * 1000)
+    return statistics.median(times)
+
+
+def machine_line(database, sharing, probes):
+    """Return the report's machine line; ``probes`` are speed_probe_ms() before and after."""
+    before, after = probes
+    return (
+        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python"
+        f" {platform.python_version()}, {database.server_version}; {sharing}."
+        f" Speed probe (`sum(range(10**6))`, median of {PROBE_RUNS}): {before:.1f} ms"
+        f" before the run, {after:.1f} ms after."
+    )
