@@ -30,9 +30,7 @@ INDEXES = (
 
 def upgrade():
     for name, table in INDEXES:
-        op.execute(
-            f"CREATE INDEX {name} ON {table} USING gin (ts_filter(search_vector, '{{a}}'))"
-        )
+        op.execute(f"CREATE INDEX {name} ON {table} USING gin (ts_filter(search_vector, '{{a}}'))")
         op.execute(f"ANALYZE {table}")
 
 
