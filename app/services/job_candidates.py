@@ -3,7 +3,7 @@
 import functools
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -80,6 +80,15 @@ def list_applications(**arguments):
     return page
 
 
+# Built once with a bound parameter, as for the token lookup: every pipeline
+# request runs it.
+@functools.cache
+def _job_and_position():
+    return select(Job.id, *JOB_SUMMARY, event_position_column(POSITION_LABEL)).where(
+        Job.id == bindparam("job_id")
+    )
+
+
 def list_job_pipeline(job_id, *, stage=None, **page):
     """Return a page of the job's applications with their candidates.
 
@@ -88,8 +97,7 @@ def list_job_pipeline(job_id, *, stage=None, **page):
     job exists. The page, read after it, reflects at least every event up to that
     position, and an empty page needs no statement of its own for it.
     """
-    job_and_position = select(Job.id, *JOB_SUMMARY, event_position_column(POSITION_LABEL))
-    found = fetch_dicts(job_and_position.where(Job.id == job_id))
+    found = fetch_dicts(_job_and_position(), {"job_id": job_id})
     if not found:
         raise NotFound("Job not found.")
     job = found[0]

@@ -51,12 +51,12 @@ def to_dict(mapping):
     return _to_dict(_key_plan(mapping.keys()), mapping.values())
 
 
-def fetch_dicts(statement):
-    """Run ``statement`` and return its rows as dicts.
+def fetch_dicts(statement, parameters=None):
+    """Run ``statement`` with ``parameters`` and return its rows as dicts.
 
     The labels are split once per result, not once per row.
     """
-    result = db.session.execute(statement)
+    result = db.session.execute(statement, parameters)
     plan = _key_plan(result.keys())
     return [_to_dict(plan, row) for row in result]
 
