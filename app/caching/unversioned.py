@@ -1,10 +1,11 @@
 """Flask-Caching without its per-function version keys.
 
-memoize keeps a version key per function in the cache so that delete_memoized
-can drop all of a function's entries at once, and reads it on every call: one
-more round trip to Redis per hit, and two more per miss. Here the generations in
-every key (app/caching/memoize.py) already send reads to new keys after a
-write, and nothing deletes memoized entries, so the version adds only latency.
+memoize keeps a version key per function in the cache, so that delete_memoized
+can drop all of a function's entries at once. It reads that key on every call,
+which costs one more Redis round trip per hit and two more per miss. Here the
+generations in every key (app/caching/memoize.py) already send reads to new keys
+after a write, and nothing deletes memoized entries, so the version adds only
+latency.
 """
 
 from flask_caching import Cache, function_namespace

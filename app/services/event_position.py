@@ -10,6 +10,9 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Activity
 
+# The label of the position where a statement reads it along with other columns.
+POSITION_LABEL = "event_position_"
+
 # Every list page reads the position, inside its own statement. Built once, on the
 # table's column rather than the mapped attribute, it skips the statement
 # construction and the ORM's compile step each time.
@@ -21,10 +24,11 @@ def current_event_position():
     return db.session.scalar(NEWEST_ACTIVITY_ID)
 
 
-def event_position_column(label):
-    """Return the position as a column labelled ``label``, to read it with a page's rows.
+def event_position_column():
+    """Return the position as a column labelled POSITION_LABEL, to read with other data.
 
     PostgreSQL computes the uncorrelated subquery once per statement, and in the
-    statement's own snapshot, so the rows reflect exactly the events up to it.
+    statement's own snapshot, so the data it comes with reflects exactly the events
+    up to it.
     """
-    return NEWEST_ACTIVITY_ID.scalar_subquery().label(label)
+    return NEWEST_ACTIVITY_ID.scalar_subquery().label(POSITION_LABEL)

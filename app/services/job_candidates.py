@@ -11,7 +11,7 @@ from app.models import Candidate, Job, JobCandidate
 from app.models.enums import JOB_STATUSES_ACCEPTING
 from app.services.activities import changed_fields_payload, record_activity
 from app.services.batch import attach_many_to_one
-from app.services.event_position import event_position_column
+from app.services.event_position import POSITION_LABEL, event_position_column
 from app.services.exceptions import Conflict, InvalidInput, NotFound
 from app.services.lookup import fetch_one
 from app.services.pagination import Sorting, list_page
@@ -42,7 +42,6 @@ CANDIDATE_SUMMARY = (
     Candidate.current_company,
 )
 JOB_SUMMARY = (Job.title, Job.status, Job.client_id)
-POSITION_LABEL = "event_position"
 
 
 # Built once: a statement is immutable, and .where() returns a new one.
@@ -84,7 +83,7 @@ def list_applications(**arguments):
 # request runs it.
 @functools.cache
 def _job_and_position():
-    return select(Job.id, *JOB_SUMMARY, event_position_column(POSITION_LABEL)).where(
+    return select(Job.id, *JOB_SUMMARY, event_position_column()).where(
         Job.id == bindparam("job_id")
     )
 
