@@ -108,3 +108,52 @@ def test_activities_reject_update_and_delete(app):
         with pytest.raises(DBAPIError, match="append-only"):
             db.session.execute(text("DELETE FROM activities"))
         db.session.rollback()
+
+
+# Texts that exercise each branch of the search query functions: stop words,
+# stems that differ from the word, short prefixes, quotes that unaccent makes,
+# emails, operators and punctuation.
+QUERY_FUNCTION_INPUTS = [
+    "",
+    "the",
+    "Todd",
+    "engineers",
+    "running shoes",
+    "e",
+    "jo",
+    "jav",
+    "oʼbr",
+    "o'brien",
+    "ab''c",
+    "josé",
+    "j.doe@example.com",
+    "c++",
+    "a & b | !c",
+    ":*",
+    "\\",
+    "😀",
+    "x" * 200,
+]
+QUERY_FUNCTION_OUTPUTS = """
+SELECT search_word_query(word, true)::text, search_word_query(word, false)::text,
+       search_phrase_query(word)::text
+FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS inputs (word, position)
+ORDER BY position
+"""
+
+
+def query_function_outputs():
+    rows = db.session.execute(db.text(QUERY_FUNCTION_OUTPUTS), {"words": QUERY_FUNCTION_INPUTS})
+    outputs = [tuple(row) for row in rows]
+    db.session.rollback()
+    return outputs
+
+
+def test_plpgsql_query_functions_match_sql_ones(empty_database):
+    with empty_database.app_context():
+        upgrade()
+        plpgsql = query_function_outputs()
+        downgrade(revision="0011_search_estimates")
+        sql = query_function_outputs()
+
+    assert plpgsql == sql
