@@ -10,9 +10,14 @@ latency.
 
 from flask_caching import Cache, function_namespace
 
+from app.caching.key_arguments import PositionalKeyArguments
 
-class UnversionedCache(Cache):
-    """A Flask-Caching Cache whose memoize keys carry no version read from the cache."""
+
+class UnversionedCache(PositionalKeyArguments, Cache):
+    """A Flask-Caching Cache whose memoize keys carry no version read from the cache.
+
+    Its keys also skip the signature read of PositionalKeyArguments.
+    """
 
     def _memoize_version(self, f, args=None, kwargs=None, reset=False, delete=False, **options):
         # refresh only rewrites the version key after memoize stores a value, so with
