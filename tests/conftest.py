@@ -187,24 +187,30 @@ def demo_data(app):
 @pytest.fixture
 def count_statements(app):
     """Return a function that runs a callable and returns how many SQL statements it sent."""
-    from sqlalchemy import event
 
     def count(action):
-        statements = []
-
-        def record(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            action()
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
-        return len(statements)
+        return len(statements_sent(app, action))
 
     return count
+
+
+def statements_sent(app, action):
+    """Run ``action()``; return the SQL statements that ``app``'s engine sent meanwhile."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return statements
 
 
 @pytest.fixture(scope="module")

@@ -668,7 +668,7 @@ def test_search_stemmed_phrase_keeps_both_phrases(app):
     )
 
 
-def test_search_repeated_text_skips_the_parse(records, client, auth, count_statements):
+def test_search_repeated_text_skips_parse_and_estimates(records, client, auth, count_statements):
     def run():
         response = client.get("/api/search", query_string={"q": "repeated"}, headers=auth)
         assert response.status_code == 200
@@ -676,7 +676,8 @@ def test_search_repeated_text_skips_the_parse(records, client, auth, count_state
     first = count_statements(run)
     second = count_statements(run)
 
-    assert second == first - 1
+    # The parse and the estimates for the scan choices.
+    assert second == first - 2
 
 
 def replace_search_configuration(app):
@@ -705,8 +706,8 @@ def test_search_reparses_after_configuration_rebuild(app, records, client, auth,
     after_rebuild = count_statements(run)
     again = count_statements(run)
 
-    # The stale page, the parse and the page again.
-    assert after_rebuild == cached + 2
+    # The stale page, the parse, the estimates and the page again.
+    assert after_rebuild == cached + 3
     assert again == cached
 
 
@@ -727,7 +728,7 @@ def add_titled_candidates(app, title, count):
 def skewed_titles(app):
     """400 candidates titled Engineer and 2 Senior Engineer, with fresh statistics."""
     from app.services.search import parse_in_database
-    from app.services.search_anchor import anchored_types
+    from app.services.search_scans import scan_choices
 
     add_titled_candidates(app, "Engineer", 400)
     add_titled_candidates(app, "Senior Engineer", 2)
@@ -737,17 +738,21 @@ def skewed_titles(app):
         db.session.remove()
     # Earlier tests may have cached a choice made on other statistics.
     parse_in_database.cache_clear()
-    anchored_types.cache_clear()
+    scan_choices.cache_clear()
 
 
-def anchored(app, query, types=("candidate", "job", "client")):
-    from app.services.search_anchor import anchored_types
+def choices(app, query, types=("candidate", "job", "client")):
+    from app.services.search_scans import scan_choices
 
     found = parsed(app, query)
     with app.app_context():
-        result = anchored_types(db.engine.url, found.anchor, found.typed, types)
+        result = scan_choices(db.engine.url, found.query, found.anchor, found.typed, types)
         db.session.remove()
     return result
+
+
+def anchored(app, query, types=("candidate", "job", "client")):
+    return choices(app, query, types).anchored
 
 
 def test_search_rare_word_becomes_anchor(app, skewed_titles):
@@ -813,9 +818,11 @@ def test_search_excluded_word_is_not_an_anchor(app, skewed_titles):
 ANCHOR_QUERIES = ["senior jav", "grace hop", "java -senior dev", "senior engineer"]
 
 
-@pytest.mark.parametrize("q", ANCHOR_QUERIES)
-def test_search_anchored_pass_finds_the_same_page(app, records, skewed_titles, q):
-    from app.services.search import HEADLINE_OPTIONS, SEARCH_TYPES, page_statement
+def page_rows(app, q, choices=None, prepared_statement=False):
+    """Return every row of the page statement for ``q``, ranking up to 1,000 matches."""
+    from app.services import prepared
+    from app.services.autocommit import read_in_autocommit
+    from app.services.search import HEADLINE_OPTIONS, NO_CHOICES, SEARCH_TYPES, page_statement
 
     query = parsed(app, q)
     params = {
@@ -825,15 +832,68 @@ def test_search_anchored_pass_finds_the_same_page(app, records, skewed_titles, q
         "headline_options": HEADLINE_OPTIONS,
         "max_ranked": 1000,
     }
+    statement = page_statement(SEARCH_TYPES, choices or NO_CHOICES)
     with app.app_context():
-        plain = db.session.execute(page_statement(SEARCH_TYPES), params).all()
-        anchored = db.session.execute(
-            page_statement(SEARCH_TYPES, frozenset({"candidate", "job"})), params
-        ).all()
+        if prepared_statement:
+            read_in_autocommit()
+            rows = [tuple(row.values()) for row in prepared.execute(statement, params)]
+        else:
+            rows = [tuple(row) for row in db.session.execute(statement.text, params)]
         db.session.remove()
+    return rows
 
-    assert plain[0].id is not None
+
+@pytest.mark.parametrize("q", ANCHOR_QUERIES)
+def test_search_anchored_pass_finds_the_same_page(app, records, skewed_titles, q):
+    from app.services.search_scans import ScanChoices
+
+    both = frozenset({"candidate", "job"})
+    plain = page_rows(app, q)
+    anchored = page_rows(app, q, ScanChoices(both, frozenset()))
+
+    assert plain[0][4] is not None
     assert anchored == plain
+
+
+@pytest.mark.parametrize("q", [*ANCHOR_QUERIES, "engineer", "grace"])
+def test_search_scanned_pass_finds_the_same_page(app, records, skewed_titles, q):
+    from app.services.search_scans import ScanChoices
+
+    both = frozenset({"candidate", "job"})
+    plain = page_rows(app, q)
+    scanned = page_rows(app, q, ScanChoices(frozenset(), both))
+
+    assert scanned == plain
+
+
+@pytest.mark.parametrize("q", [*ANCHOR_QUERIES, "engineer", "grace"])
+def test_search_prepared_page_finds_the_same_page(app, records, skewed_titles, q):
+    plain = page_rows(app, q)
+    prepared_rows = page_rows(app, q, prepared_statement=True)
+
+    assert prepared_rows == plain
+
+
+def test_search_common_word_scans_the_table(app, skewed_titles):
+    assert "candidate" in choices(app, "engineer ").scanned
+
+
+def test_search_rare_word_reads_the_index(app, skewed_titles):
+    assert "candidate" not in choices(app, "senior ").scanned
+
+
+def test_search_anchored_type_is_not_scanned(app, skewed_titles):
+    assert "candidate" not in choices(app, "senior engineer").scanned
+
+
+def test_search_page_is_a_prepared_statement(app, records, client, auth):
+    from tests.conftest import statements_sent
+
+    def run():
+        response = client.get("/api/search", query_string={"q": "grace"}, headers=auth)
+        assert response.status_code == 200
+
+    assert statements_sent(app, run)[-1].startswith("EXECUTE ")
 
 
 @pytest.mark.parametrize(

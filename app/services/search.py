@@ -29,8 +29,8 @@ from flask import current_app
 from sqlalchemy import text
 
 from app.extensions import db
+from app.services import prepared
 from app.services.exceptions import InvalidSearch
-from app.services.search_anchor import anchored_types
 from app.services.search_query import (
     MAX_QUERY_LENGTH,
     anchor_terms,
@@ -38,6 +38,7 @@ from app.services.search_query import (
     parse_terms,
     tsquery_expression,
 )
+from app.services.search_scans import ScanChoices, scan_choices
 
 logger = logging.getLogger(__name__)
 
@@ -110,12 +111,17 @@ PASSES = {
 }
 
 # The any-match condition when the words besides a typed prefix are much rarer
-# than the prefix (see search_anchor): the index finds the rows of those words,
+# than the prefix (see search_scans): the index finds the rows of those words,
 # and each is checked against the whole query.
 ANCHORED_CONDITION = (
     "search_vector @@ CAST(:anchor AS tsquery) "
     "AND (search_vector @@ CAST(:query AS tsquery)) IS TRUE"
 )
+
+# The any-match condition when the query matches a large share of the table (see
+# search_scans): IS TRUE keeps the planner from using the index, so the
+# sequential scan stops once the ranking cap is reached.
+SCANNED_CONDITION = "(search_vector @@ CAST(:query AS tsquery)) IS TRUE"
 
 # LIMIT lets the planner stop a sequential scan after the first matches of a
 # common word instead of reading its whole posting list from the GIN index.
@@ -145,7 +151,7 @@ SELECT totals.total, totals.capped, totals.configuration, shown.type, shown.id, 
        shown.title, shown.subtitle,
        -- The stored text is HTML-escaped before ts_headline adds its <mark> tags,
        -- so the highlight is safe to insert as HTML.
-       ts_headline('search_english',
+       ts_headline(CAST(text 'search_english' AS regconfig),
                    replace(replace(replace(
                        concat_ws(' · ', VARIADIC ARRAY[shown.title, shown.subtitle]
                                                  || shown.details),
@@ -214,7 +220,7 @@ def parse_types(raw):
                 f"Unknown type {name!r}; use candidate, job or client, comma-separated.",
             )
         requested.add(name)
-    # In one order, so that "job,candidate" reuses the cached anchor choice and
+    # In one order, so that "job,candidate" reuses the cached scan choices and
     # page statement of "candidate,job". The results do not depend on it.
     return [name for name in SEARCH_TYPES if name in requested]
 
@@ -249,17 +255,19 @@ class ParsedQuery(NamedTuple):
 # The OID of search_simple, which identifies the text search configurations
 # that a parse used. Migrations that rebuild the search columns, such as the downgrade
 # to 0002 and upgrade that add unaccent, create the configurations again under
-# new OIDs.
-CONFIGURATION = "CAST(CAST('search_simple' AS regconfig) AS oid)"
+# new OIDs. The name is cast from text, which PostgreSQL looks up on each run:
+# a configuration named by a constant would stay in the prepared page
+# statement as its old OID.
+CONFIGURATION = "CAST(CAST(text 'search_simple' AS regconfig) AS oid)"
 
 # Parsed queries kept per process. A parse depends only on the text, on the
 # database's text search configurations and functions, which change only with a
 # migration. Without the cache, the parse cost a round trip of about 0.5 to 1 ms
-# on each request. The anchor choice is cached the same way (search_anchor).
+# on each request. The scan choices are cached the same way (search_scans).
 # The page statement returns the configuration's OID, and search() clears both
 # caches when it differs from the parse's. NOTE: a migration that only replaces
 # the query functions (0008 to 0010) keeps the OID, so cached parses keep the old
-# form until the process restarts. An anchor choice made on old statistics
+# form until the process restarts. A scan choice made on old statistics
 # stays too; either can change a search's speed, and 0009 the prefix matching
 # of short lexemes.
 PARSED_QUERIES_CACHED = 1024
@@ -310,24 +318,42 @@ def parse_in_database(database_url, query):
     )
 
 
-def pass_condition(name, kind, anchored):
-    if kind == "any" and name in anchored:
+def pass_condition(name, kind, choices):
+    if kind == "any" and name in choices.anchored:
         return ANCHORED_CONDITION
+    if kind == "any" and name in choices.scanned:
+        return SCANNED_CONDITION
     return PASSES[name][kind]
 
 
+NO_CHOICES = ScanChoices(frozenset(), frozenset())
+
+# The page statement's parameters that are not text. As text, a tsquery
+# parameter was parsed again on every row that the generic plan cast it for,
+# which doubled the time of a sequential scan.
+PAGE_PARAMETER_TYPES = {
+    "query": "tsquery",
+    "whole_words": "tsquery",
+    "anchor": "tsquery",
+    "limit": "integer",
+    "offset": "integer",
+    "max_ranked": "integer",
+}
+
+
 @lru_cache(maxsize=128)
-def page_statement(types, anchored=frozenset()):
+def page_statement(types, choices=NO_CHOICES):
     """Return the page statement for a tuple of types, built once per process.
 
-    ``anchored`` names the types whose any-match pass uses ANCHORED_CONDITION.
+    ``choices`` (a ScanChoices) names the types whose any-match pass uses
+    ANCHORED_CONDITION or SCANNED_CONDITION.
     """
     pass_names = [f"{name}_{kind}_matches" for name in types for kind in PASSES[name]]
     passes = [
         PASS.format(
             name=f"{name}_{kind}_matches",
             rank=RANK[name].strip(),
-            condition=pass_condition(name, kind, anchored),
+            condition=pass_condition(name, kind, choices),
         )
         for name in types
         for kind in PASSES[name]
@@ -339,7 +365,7 @@ def page_statement(types, anchored=frozenset()):
         shown=" UNION ALL ".join(SHOWN[name] for name in types),
         configuration=CONFIGURATION,
     )
-    return text(sql)
+    return prepared.PreparedStatement(sql, PAGE_PARAMETER_TYPES)
 
 
 def search(query, *, types=None, limit, offset):
@@ -355,7 +381,7 @@ def search(query, *, types=None, limit, offset):
     if rows[0]["configuration"] != parsed.configuration:
         logger.info("Text search configuration changed; clearing the cached search parses")
         parse_in_database.cache_clear()
-        anchored_types.cache_clear()
+        scan_choices.cache_clear()
         parsed = parse_in_database(db.engine.url, query)
         if parsed is None:
             return {"data": [], "total": 0, "total_capped": False, "limit": limit, "offset": offset}
@@ -391,8 +417,5 @@ def _run_page(parsed, types, limit, offset):
         "headline_options": HEADLINE_OPTIONS,
         "max_ranked": current_app.config["SEARCH_MAX_RANKED_MATCHES"],
     }
-    anchored = frozenset()
-    if parsed.anchor is not None:
-        anchored = anchored_types(db.engine.url, parsed.anchor, parsed.typed, tuple(types))
-    statement = page_statement(tuple(types), anchored)
-    return db.session.execute(statement, params).mappings().all()
+    choices = scan_choices(db.engine.url, parsed.query, parsed.anchor, parsed.typed, tuple(types))
+    return prepared.execute(page_statement(tuple(types), choices), params)

@@ -1,0 +1,92 @@
+"""Prepared statements: EXECUTE with a generic plan, or the text where they cannot run."""
+
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from app.services import prepared
+from app.services.autocommit import read_in_autocommit
+from tests.conftest import make_config, statements_sent
+
+NEXT_NUMBER = prepared.PreparedStatement(
+    "SELECT CAST(:number AS integer) + 1 AS next, :label AS label", {"number": "integer"}
+)
+
+
+def run_next_number(autocommit=True):
+    if autocommit:
+        read_in_autocommit()
+    rows = prepared.execute(NEXT_NUMBER, {"number": 41, "label": "x"})
+    return [dict(row) for row in rows]
+
+
+def test_prepared_statement_returns_its_rows(app):
+    with app.app_context():
+        rows = run_next_number()
+        db.session.remove()
+
+    assert rows == [{"next": 42, "label": "x"}]
+
+
+def test_prepared_statement_is_sent_as_execute(app):
+    def run():
+        with app.app_context():
+            run_next_number()
+            db.session.remove()
+
+    assert statements_sent(app, run) == [NEXT_NUMBER.execute_sql]
+
+
+def test_prepared_statement_uses_a_generic_plan(app):
+    with app.app_context():
+        run_next_number()
+        run_next_number()
+        plans = db.session.execute(
+            text(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = :name"
+            ),
+            {"name": NEXT_NUMBER.name},
+        ).one()
+        db.session.remove()
+
+    assert plans.generic_plans >= 2
+    assert plans.custom_plans == 0
+
+
+def test_deallocated_statement_is_prepared_again(app):
+    with app.app_context():
+        run_next_number()
+        db.session.connection().exec_driver_sql("DEALLOCATE ALL")
+        rows = run_next_number()
+        db.session.remove()
+
+    assert rows == [{"next": 42, "label": "x"}]
+
+
+def test_statement_in_a_transaction_is_sent_as_text(app):
+    def run():
+        with app.app_context():
+            run_next_number(autocommit=False)
+            db.session.rollback()
+            db.session.remove()
+
+    sent = statements_sent(app, run)
+
+    assert [statement.split()[0] for statement in sent] == ["SELECT"]
+
+
+def test_statements_off_are_sent_as_text(database_url, app):
+    unprepared = create_app(make_config(database_url, DB_PREPARED_STATEMENTS=False))
+    rows = []
+
+    def run():
+        with unprepared.app_context():
+            rows.extend(run_next_number())
+            db.session.remove()
+
+    sent = statements_sent(unprepared, run)
+    with unprepared.app_context():
+        db.engine.dispose()
+
+    assert rows == [{"next": 42, "label": "x"}]
+    assert [statement.split()[0] for statement in sent] == ["SELECT"]
