@@ -1,6 +1,7 @@
 """Prepared statements: EXECUTE with a generic plan, or the text where they cannot run."""
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import exc, text
 
 from app import create_app
 from app.extensions import db
@@ -90,3 +91,52 @@ def test_statements_off_are_sent_as_text(database_url, app):
 
     assert rows == [{"next": 42, "label": "x"}]
     assert [statement.split()[0] for statement in sent] == ["SELECT"]
+
+
+def test_changed_result_type_is_prepared_again(app):
+    label = prepared.PreparedStatement("SELECT label FROM prepared_probe")
+    with app.app_context():
+        db.session.execute(text("CREATE TABLE prepared_probe (label varchar(10))"))
+        db.session.execute(text("INSERT INTO prepared_probe VALUES ('first')"))
+        db.session.commit()
+        try:
+            read_in_autocommit()
+            prepared.execute(label, {})
+            db.session.connection().exec_driver_sql(
+                "ALTER TABLE prepared_probe ALTER COLUMN label TYPE varchar(20)"
+            )
+            rows = [dict(row) for row in prepared.execute(label, {})]
+        finally:
+            db.session.remove()
+            db.session.execute(text("DROP TABLE prepared_probe"))
+            db.session.commit()
+            db.session.remove()
+
+    assert rows == [{"label": "first"}]
+
+
+def test_failed_prepare_raises_a_sqlalchemy_error(app):
+    broken = prepared.PreparedStatement("SELECT 1 FROM no_such_table")
+    with app.app_context():
+        read_in_autocommit()
+        try:
+            with pytest.raises(exc.ProgrammingError):
+                prepared.execute(broken, {})
+        finally:
+            db.session.remove()
+
+
+def test_lost_connection_in_prepare_is_invalidated(app):
+    lonely = prepared.PreparedStatement("SELECT 2 AS lonely")
+    with app.app_context():
+        read_in_autocommit()
+        pid = db.session.connection().connection.dbapi_connection.get_backend_pid()
+        with db.engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        try:
+            with pytest.raises(exc.OperationalError) as raised:
+                prepared.execute(lonely, {})
+        finally:
+            db.session.remove()
+
+    assert raised.value.connection_invalidated

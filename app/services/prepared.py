@@ -16,6 +16,7 @@ import hashlib
 import logging
 import re
 
+import psycopg2
 from flask import current_app
 from psycopg2 import errorcodes
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE
@@ -57,10 +58,24 @@ class PreparedStatement:
         self.text = text(sql)
         self.parameter_names = tuple(names)
         self.name = "ats_" + hashlib.sha256(body.encode()).hexdigest()[:24]
+        # PostgreSQL rejects an empty pair of parentheses in both.
         parameter_types = ", ".join(types.get(name, "text") for name in names)
-        self.prepare_sql = f"PREPARE {self.name} ({parameter_types}) AS {body}"
         placeholders = ", ".join("%s" for _ in names)
-        self.execute_sql = f"EXECUTE {self.name} ({placeholders})"
+        self.prepare_sql = f"PREPARE {self.name}{_listed(parameter_types)} AS {body}"
+        self.execute_sql = f"EXECUTE {self.name}{_listed(placeholders)}"
+
+
+def _listed(items):
+    return f" ({items})" if items else ""
+
+
+# Errors after which the statement is prepared again, once: something deallocated
+# it (DEALLOCATE ALL, DISCARD ALL), or a schema change altered its result type
+# ("cached plan must not change result type"), which PostgreSQL does not replan.
+PREPARE_AGAIN = {
+    errorcodes.INVALID_SQL_STATEMENT_NAME: "was gone",
+    errorcodes.FEATURE_NOT_SUPPORTED: "changed its result type",
+}
 
 
 def execute(statement, params):
@@ -78,17 +93,23 @@ def execute(statement, params):
     values = tuple(params[name] for name in statement.parameter_names)
     prepared = connection.info.setdefault(PREPARED_KEY, set())
     if statement.name not in prepared:
-        _prepare(raw, statement)
+        _send(connection, raw, f"{GENERIC_PLANS}; {statement.prepare_sql}")
         prepared.add(statement.name)
     try:
         return connection.exec_driver_sql(statement.execute_sql, values).mappings().all()
     except exc.DBAPIError as error:
-        # Something else deallocated it (DEALLOCATE ALL, DISCARD ALL): prepare again.
-        if getattr(error.orig, "pgcode", None) != errorcodes.INVALID_SQL_STATEMENT_NAME:
+        code = getattr(error.orig, "pgcode", None)
+        if code not in PREPARE_AGAIN:
             raise
-        logger.warning("Prepared statement %s was gone; preparing it again", statement.name)
-        prepared.clear()
-        _prepare(raw, statement)
+        logger.warning(
+            "Prepared statement %s %s; preparing it again", statement.name, PREPARE_AGAIN[code]
+        )
+        if code == errorcodes.INVALID_SQL_STATEMENT_NAME:
+            # Whatever removed this one may have removed the others too.
+            prepared.clear()
+            _send(connection, raw, f"{GENERIC_PLANS}; {statement.prepare_sql}")
+        else:
+            _send(connection, raw, f"DEALLOCATE {statement.name}; {statement.prepare_sql}")
         prepared.add(statement.name)
         return connection.exec_driver_sql(statement.execute_sql, values).mappings().all()
 
@@ -97,11 +118,21 @@ def _autocommit(raw):
     return raw.autocommit and raw.get_transaction_status() == TRANSACTION_STATUS_IDLE
 
 
-def _prepare(raw, statement):
-    """Send the setting and PREPARE in one round trip, like the setup of a connection.
+def _send(connection, raw, sql):
+    """Send setup statements such as PREPARE, like the setup of a connection.
 
     Through the DBAPI cursor, so that SQLAlchemy's statement events see only the
-    EXECUTE of each request.
+    EXECUTE of each request. A failure is raised as SQLAlchemy would raise it, so
+    that the error handlers return 503 for a timeout or a lost connection, and a
+    lost connection is dropped from the pool.
     """
-    with raw.cursor() as cursor:
-        cursor.execute(f"{GENERIC_PLANS}; {statement.prepare_sql}")
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute(sql)
+    except psycopg2.Error as error:
+        lost = bool(raw.closed)
+        if lost:
+            connection.invalidate()
+        raise exc.DBAPIError.instance(
+            sql, None, error, psycopg2.Error, connection_invalidated=lost
+        ) from error
