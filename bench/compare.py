@@ -66,7 +66,9 @@ def timed_get(connection, path, headers):
     response = connection.getresponse()
     response.read()
     if response.status != 200:
-        raise RuntimeError(f"GET {path} returned {response.status}")
+        raise RuntimeError(
+            f"GET {path} failed with status {response.status}; check that both commits serve it"
+        )
     return (time.perf_counter() - started) * 1000
 
 

@@ -16,7 +16,7 @@ from app.caching.key_arguments import PositionalKeyArguments
 class UnversionedCache(PositionalKeyArguments, Cache):
     """A Flask-Caching Cache whose memoize keys carry no version read from the cache.
 
-    Its keys also skip the signature read of PositionalKeyArguments.
+    PositionalKeyArguments builds its keys without a signature read per call.
     """
 
     def _memoize_version(self, f, args=None, kwargs=None, reset=False, delete=False, **options):

@@ -102,7 +102,9 @@ def execute(statement, params):
         if code not in PREPARE_AGAIN:
             raise
         logger.warning(
-            "Prepared statement %s %s; preparing it again", statement.name, PREPARE_AGAIN[code]
+            "Prepared statement %s %s, so it is prepared again",
+            statement.name,
+            PREPARE_AGAIN[code],
         )
         if code == errorcodes.INVALID_SQL_STATEMENT_NAME:
             # Whatever removed this one may have removed the others too.

@@ -9,12 +9,12 @@ text, set of types and process. Each choice is its own statement text.
 
 - Anchored: the words besides a typed prefix are much rarer than the prefix.
   GIN gathers every indexed word that starts with a prefix into one bitmap before
-  it intersects that bitmap with the other words, so a common word as the prefix
-  next to a rare one ("senior engineer" while typed) reads the common word's whole
-  posting list. At the large seed size the planner estimates "engineer:*" at
-  about 176,000 candidates and "senior" at about 700, and the whole search went
-  from 37 to 12 ms when the index was asked for "senior" alone and each row found
-  was then checked against the whole query. It loses when the other words are as
+  it intersects that bitmap with the other words. A common word as the prefix
+  next to a rare one ("senior engineer" while typed) therefore reads the common
+  word's whole posting list. At the large seed size the planner estimates
+  "engineer:*" at about 176,000 candidates and "senior" at about 700. The whole
+  search went from 37 to 12 ms when the index was asked for "senior" alone and
+  each row found was then checked against the whole query. It loses when the other words are as
   common as the prefix: "java dev" went from 12 to 18 ms.
 - Scan: the query matches a large share of the table. A sequential scan stops at
   the ranking cap after a few thousand rows, where the index would first gather
