@@ -22,6 +22,10 @@ from app.extensions import db
 from app.models.base import Timestamps, UUIDPrimaryKey, check_in, rank_case
 from app.models.enums import STAGES
 
+# A hire's seconds from application to hire, as the time-to-hire index stores it.
+# A query that spells the expression differently gets no value from the index.
+TIME_TO_HIRE_SECONDS = "date_part('epoch', stage_changed_at - created_at)"
+
 
 class JobCandidate(UUIDPrimaryKey, Timestamps, db.Model):
     __tablename__ = "job_candidates"
@@ -66,9 +70,12 @@ class JobCandidate(UUIDPrimaryKey, Timestamps, db.Model):
         Index("ix_job_candidates_stage_stage_rank_id", "stage", "stage_rank", "id"),
         Index("ix_job_candidates_job_id_stage", "job_id", "stage"),
         # Hires in a time window, with what the dashboard's time-to-hire median needs.
+        # The median's expression is a key so that an index-only scan returns it
+        # stored instead of computing it per hire (migration 0013).
         Index(
-            "ix_job_candidates_hired_stage_changed_at",
+            "ix_job_candidates_hired_time_to_hire",
             "stage_changed_at",
+            text(TIME_TO_HIRE_SECONDS),
             postgresql_include=["created_at", "job_id"],
             postgresql_where=text("stage = 'hired'"),
         ),
