@@ -137,3 +137,41 @@ def test_longer_section_timeout_outlasts_connection_timeout(app, database_url, m
         db.engine.dispose()
 
     assert errors == {}
+
+
+def test_finish_result_is_the_section_result(app):
+    with app.test_request_context():
+        results, _ = dashboard_batch.gather(
+            ["stats"], SCOPE, finish=lambda name, value: f"{name} finished"
+        )
+        db.session.remove()
+
+    assert results == {"stats": "stats finished"}
+
+
+def test_finish_runs_while_slower_sections_wait(app, monkeypatch, cooperative_psycopg2):
+    events = []
+
+    def slow(scope, generation_map):
+        db.session.execute(text("SELECT pg_sleep(0.3)"))
+        events.append("slow section computed")
+
+    monkeypatch.setitem(dashboard_batch.SECTIONS, "pipeline_summary", slow)
+    with app.test_request_context():
+        dashboard_batch.gather(
+            ["stats", "pipeline_summary"], SCOPE, finish=lambda name, value: events.append(name)
+        )
+        db.session.remove()
+
+    assert events == ["stats", "slow section computed", "pipeline_summary"]
+
+
+def test_failed_finish_is_a_section_error(app):
+    def fail(name, value):
+        raise ValueError("cannot serialize")
+
+    with app.test_request_context():
+        _, errors = dashboard_batch.gather(["stats"], SCOPE, finish=fail)
+        db.session.remove()
+
+    assert errors["stats"]["code"] == "section_failed"

@@ -36,6 +36,11 @@ blp = ApiBlueprint(
 )
 
 
+def _dump_section(name, value):
+    """Return a batch section's value as the batch schema dumps it."""
+    return BATCH_SCHEMA.fields[name].serialize(name, {name: value})
+
+
 def _owner(args):
     """Resolve ``ownerId=me`` to the caller, so the cache key contains a real user id."""
     owner_id = args.get("owner_id")
@@ -103,12 +108,20 @@ class Batch(MethodView):
         generation_map = generations.read()
 
         def render():
-            results, errors = dashboard_batch.gather(include, scope, generation_map)
+            dumped, errors = dashboard_batch.gather(
+                include, scope, generation_map, finish=_dump_section
+            )
             if errors:
-                results["errors"] = errors
+                dumped["errors"] = BATCH_SCHEMA.fields["errors"].serialize(
+                    "errors", {"errors": errors}
+                )
+            body = {
+                field.data_key or name: dumped[name]
+                for name, field in BATCH_SCHEMA.fields.items()
+                if name in dumped
+            }
             # Compact, like the JSON of the other endpoints (see FastJSONProvider).
-            text = current_app.json.dumps(BATCH_SCHEMA.dump(results))
-            return text, not errors
+            return current_app.json.dumps(body), not errors
 
         body = cached_rendering("batch", (include, scope), generation_map, render)
         return current_app.response_class(body, mimetype="application/json")

@@ -108,7 +108,7 @@ def _limit_statements(session, milliseconds):
         connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
 
 
-def _run_section(app, name, scope, generation_map):
+def _run_section(app, name, scope, generation_map, finish):
     with app.app_context():
         limit_ms = _statement_limit_ms(app.config["DASHBOARD_SECTION_TIMEOUT_S"])
         if app.config["DB_STATEMENT_TIMEOUT_MS"] == limit_ms:
@@ -120,7 +120,8 @@ def _run_section(app, name, scope, generation_map):
             read_in_autocommit()
         else:
             _limit_statements(db.session(), limit_ms)
-        return SECTIONS[name](scope, generation_map)
+        value = SECTIONS[name](scope, generation_map)
+    return value if finish is None else finish(name, value)
 
 
 def _timed_out(error):
@@ -130,11 +131,15 @@ def _timed_out(error):
     )
 
 
-def gather(include, scope, generation_map=None):
+def gather(include, scope, generation_map=None, finish=None):
     """Run the ``include`` sections concurrently; return ``(results, errors)`` by name.
 
     ``generation_map`` must have been read before any section reads data, so that
     what a section caches is never older than the generations it is cached under.
+    ``finish(name, value)``, if given, runs in the section's greenlet on its
+    value, and its result is the section's result. The caller's serialization
+    then runs while slower sections still wait for PostgreSQL, and not after
+    the slowest one.
     """
     app = current_app._get_current_object()
     timeout = app.config["DASHBOARD_SECTION_TIMEOUT_S"]
@@ -144,7 +149,8 @@ def gather(include, scope, generation_map=None):
     # instead of idling while the sections each use one of their own.
     db.session.commit()
     greenlets = {
-        name: gevent.spawn(_run_section, app, name, scope, generation_map) for name in include
+        name: gevent.spawn(_run_section, app, name, scope, generation_map, finish)
+        for name in include
     }
     # PostgreSQL cancels slow statements at the timeout; the grace covers a
     # section stuck elsewhere (a pool wait, a server that stopped responding).
