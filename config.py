@@ -115,8 +115,8 @@ class Config:
     DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 5)
     DB_POOL_TIMEOUT_S = env_float("DB_POOL_TIMEOUT_S", 2.0)
     DB_POOL_RECYCLE_S = env_int("DB_POOL_RECYCLE_S", 1800)
-    # Server-side prepared statements for search (app/services/prepared.py); turn
-    # them off behind a PgBouncer in transaction mode.
+    # Server-side prepared statements for search and the dashboard stats
+    # (app/services/prepared.py); turn them off behind a PgBouncer in transaction mode.
     DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
     # A pooled connection idle for longer than this is pinged before use (see
     # app/pool_ping.py); 0 pings on every checkout.
