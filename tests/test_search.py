@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from app.extensions import db
 from config import TestConfig
+from tests.conftest import statements_sent
 
 
 @pytest.fixture
@@ -637,11 +638,11 @@ def test_search_total_below_the_cap_is_exact(records, search):
     assert body["totalCapped"] is False
 
 
-def parsed(app, query):
+def parsed(app, query, types=("candidate", "job", "client")):
     from app.services.search import parse_in_database
 
     with app.app_context():
-        result = parse_in_database(db.engine.url, query)
+        result = parse_in_database(db.engine.url, query, types)
         db.session.remove()
     return result
 
@@ -668,7 +669,7 @@ def test_search_stemmed_phrase_keeps_both_phrases(app):
     )
 
 
-def test_search_repeated_text_skips_parse_and_estimates(records, client, auth, count_statements):
+def test_search_repeated_text_skips_the_parse(records, client, auth, count_statements):
     def run():
         response = client.get("/api/search", query_string={"q": "repeated"}, headers=auth)
         assert response.status_code == 200
@@ -676,8 +677,8 @@ def test_search_repeated_text_skips_parse_and_estimates(records, client, auth, c
     first = count_statements(run)
     second = count_statements(run)
 
-    # The parse and the estimates for the scan choices.
-    assert second == first - 2
+    # The parse, which also estimates the matches for the scan choices.
+    assert second == first - 1
 
 
 def replace_search_configuration(app):
@@ -706,8 +707,8 @@ def test_search_reparses_after_configuration_rebuild(app, records, client, auth,
     after_rebuild = count_statements(run)
     again = count_statements(run)
 
-    # The stale page, the parse, the estimates and the page again.
-    assert after_rebuild == cached + 3
+    # The stale page, the parse and the page again.
+    assert after_rebuild == cached + 2
     assert again == cached
 
 
@@ -728,7 +729,6 @@ def add_titled_candidates(app, title, count):
 def skewed_titles(app):
     """400 candidates titled Engineer and 2 Senior Engineer, with fresh statistics."""
     from app.services.search import parse_in_database
-    from app.services.search_scans import scan_choices
 
     add_titled_candidates(app, "Engineer", 400)
     add_titled_candidates(app, "Senior Engineer", 2)
@@ -738,17 +738,10 @@ def skewed_titles(app):
         db.session.remove()
     # Earlier tests may have cached a choice made on other statistics.
     parse_in_database.cache_clear()
-    scan_choices.cache_clear()
 
 
 def choices(app, query, types=("candidate", "job", "client")):
-    from app.services.search_scans import scan_choices
-
-    found = parsed(app, query)
-    with app.app_context():
-        result = scan_choices(db.engine.url, found.query, found.anchor, found.typed, types)
-        db.session.remove()
-    return result
+    return parsed(app, query, types).choices
 
 
 def anchored(app, query, types=("candidate", "job", "client")):
@@ -763,20 +756,20 @@ def test_search_rare_prefix_stays_unanchored(app, skewed_titles):
     assert "candidate" not in anchored(app, "engineer senio")
 
 
-def test_search_anchor_estimates_only_requested_types(app, skewed_titles, count_statements):
+def test_search_estimates_only_requested_types(app, skewed_titles):
     def run():
         assert anchored(app, "senior engineering", types=("client",)) == frozenset()
 
-    # The parse itself is one statement.
-    assert count_statements(run) == 1
+    sent = statements_sent(app, run)
+
+    assert not any("search_estimated_matches" in statement for statement in sent)
 
 
-def test_search_anchor_estimates_take_one_statement(app, skewed_titles, count_statements):
+def test_search_parse_includes_the_estimates(app, skewed_titles, count_statements):
     def run():
         assert anchored(app, "senior enginee", types=("candidate", "job")) == {"candidate"}
 
-    # The parse, then one statement for the estimates of both tables.
-    assert count_statements(run) == 2
+    assert count_statements(run) == 1
 
 
 def test_search_estimate_matches_explain(app, skewed_titles):
@@ -887,7 +880,6 @@ def test_search_anchored_type_is_not_scanned(app, skewed_titles):
 
 
 def test_search_page_is_a_prepared_statement(app, records, client, auth):
-    from tests.conftest import statements_sent
 
     def run():
         response = client.get("/api/search", query_string={"q": "grace"}, headers=auth)

@@ -5,7 +5,9 @@ app/services/prepared.py), so PostgreSQL does not plan it for each search text.
 At the large seed size, planning took 1.2 to 2 ms of a search's 2 to 13 ms in
 the database. A generic plan cannot look at the words, so this module chooses
 the scan from the planner's row estimates of the words, per table, once per
-text, set of types and process. Each choice is its own statement text.
+text, set of types and process. The estimates are columns of the statement that
+parses the text (search.py), so a new text costs one round trip before its
+page. Each choice is its own statement text.
 
 - Anchored: the words besides a typed prefix are much rarer than the prefix.
   GIN gathers every indexed word that starts with a prefix into one bitmap before
@@ -23,12 +25,7 @@ text, set of types and process. Each choice is its own statement text.
 - Index: every other query, through the GIN index.
 """
 
-from functools import lru_cache
 from typing import NamedTuple
-
-from sqlalchemy import text
-
-from app.extensions import db
 
 # The types whose table is large enough for the choice to matter. A type's
 # name pass reads a separate index of names, where a prefix gathers little.
@@ -48,6 +45,9 @@ ANCHOR_RATIO = 4
 # on jobs) and above.
 SCAN_FRACTION = 0.03
 
+# Per table, what the parse statement estimates, in this order.
+ESTIMATES = ("total", "query", "anchor", "typed")
+
 
 class ScanChoices(NamedTuple):
     """The types whose any-match pass is anchored, and those whose pass scans the table."""
@@ -56,56 +56,43 @@ class ScanChoices(NamedTuple):
     scanned: frozenset
 
 
-def estimated_matches(tables, queries):
-    """Return ``{table: {name: rows}}`` for each tsquery of ``queries``, plus ``"total"``.
+NO_CHOICES = ScanChoices(frozenset(), frozenset())
 
-    The estimates are the planner's, from search_estimated_matches (migration
-    0011), which runs each EXPLAIN on the server; ``"total"`` is the table's
-    row estimate. One statement for all of them.
+
+def estimate_columns(types, query, anchor, typed, searchable):
+    """Return the SQL columns that estimate the matches of the ``types``' tables.
+
+    ``query``, ``anchor`` and ``typed`` are SQL expressions of the whole tsquery,
+    the words besides the typed prefix, and the prefix alone. ``searchable`` is
+    an SQL condition, false when the text has nothing to search. Each
+    table gives the columns of ESTIMATES: its row estimate, then the planner's
+    estimates from search_estimated_matches (migration 0011), which runs each
+    EXPLAIN on the server. The anchor's two are NULL when it is empty, and all
+    three when nothing is searchable, so such texts run no EXPLAIN.
     """
     columns = []
-    params = dict(queries)
-    for index, table in enumerate(tables):
-        params[f"table_{index}"] = table
-        columns.append(
-            f"(SELECT reltuples FROM pg_class WHERE oid = CAST(:table_{index} AS regclass))"
-        )
-        for name in queries:
-            columns.append(
-                f"search_estimated_matches(CAST(:table_{index} AS regclass), "
-                f"CAST(:{name} AS tsquery))"
-            )
-    row = db.session.execute(text("SELECT " + ", ".join(columns)), params).one()
-    width = len(queries) + 1
-    estimates = {}
-    for index, table in enumerate(tables):
-        values = row[index * width : (index + 1) * width]
-        estimates[table] = {"total": values[0], **dict(zip(queries, values[1:], strict=True))}
-    return estimates
+    for name in types:
+        if name not in CHOICE_TABLES:
+            continue
+        table = f"CAST(text '{CHOICE_TABLES[name]}' AS regclass)"
+        has_anchor = f"{searchable} AND numnode({anchor}) > 0"
+        columns += [
+            f"(SELECT reltuples FROM pg_class WHERE oid = {table})",
+            f"CASE WHEN {searchable} THEN search_estimated_matches({table}, {query}) END",
+            f"CASE WHEN {has_anchor} THEN search_estimated_matches({table}, {anchor}) END",
+            f"CASE WHEN {has_anchor} THEN search_estimated_matches({table}, {typed}) END",
+        ]
+    return columns
 
 
-# One choice per query text, table set and database; see PARSED_QUERIES_CACHED
-# in search.py for what a cached choice can get wrong.
-@lru_cache(maxsize=1024)
-def scan_choices(database_url, query, anchor, typed, types):
-    """Return the ScanChoices of the requested ``types`` for a parsed query.
-
-    ``query`` is the whole tsquery, ``anchor`` the tsquery of the words that must
-    match besides the typed prefix (or None), and ``typed`` the tsquery of the
-    prefix alone. Only the requested types' tables are estimated, so a search of
-    clients alone sends no statement. ``database_url`` keys the cache per database.
-    """
-    names = [name for name in types if name in CHOICE_TABLES]
-    if not names:
-        return ScanChoices(frozenset(), frozenset())
-    queries = {"query": query}
-    if anchor is not None:
-        queries.update(anchor=anchor, typed=typed)
-    estimates = estimated_matches([CHOICE_TABLES[name] for name in names], queries)
+def choose_scans(types, values):
+    """Return the ScanChoices of ``types`` from the values of their estimate_columns."""
     anchored, scanned = set(), set()
-    for name in names:
-        found = estimates[CHOICE_TABLES[name]]
-        if anchor is not None and found["anchor"] * ANCHOR_RATIO <= found["typed"]:
+    names = [name for name in types if name in CHOICE_TABLES]
+    for position, name in enumerate(names):
+        start = position * len(ESTIMATES)
+        found = dict(zip(ESTIMATES, values[start : start + len(ESTIMATES)], strict=True))
+        if found["anchor"] is not None and found["anchor"] * ANCHOR_RATIO <= found["typed"]:
             anchored.add(name)
         elif found["query"] >= SCAN_FRACTION * max(found["total"], 1):
             scanned.add(name)
