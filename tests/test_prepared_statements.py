@@ -64,6 +64,41 @@ def test_deallocated_statement_is_prepared_again(app):
     assert rows == [{"next": 42, "label": "x"}]
 
 
+OTHER_NUMBER = prepared.PreparedStatement("SELECT CAST(:number AS integer) - 1 AS previous")
+
+
+def test_retry_keeps_statements_prepared_since(app):
+    with app.app_context():
+        run_next_number()
+        db.session.connection().exec_driver_sql("DEALLOCATE ALL")
+        read_in_autocommit()
+        prepared.execute(OTHER_NUMBER, {"number": 1})
+        # The first statement is gone: it is prepared again, and the module must
+        # still know that the other one exists on the server.
+        run_next_number()
+        rows = [dict(row) for row in prepared.execute(OTHER_NUMBER, {"number": 1})]
+        db.session.remove()
+
+    assert rows == [{"previous": 0}]
+
+
+def test_discard_all_keeps_generic_plans(app):
+    with app.app_context():
+        run_next_number()
+        db.session.connection().exec_driver_sql("DISCARD ALL")
+        run_next_number()
+        run_next_number()
+        plans = db.session.execute(
+            text(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = :name"
+            ),
+            {"name": NEXT_NUMBER.name},
+        ).one()
+        db.session.remove()
+
+    assert plans.custom_plans == 0
+
+
 def test_statement_in_a_transaction_is_sent_as_text(app):
     def run():
         with app.app_context():

@@ -107,8 +107,10 @@ def execute(statement, params):
             PREPARE_AGAIN[code],
         )
         if code == errorcodes.INVALID_SQL_STATEMENT_NAME:
-            # Whatever removed this one may have removed the others too.
-            prepared.clear()
+            # Whatever removed this one may have removed others too, but not
+            # those prepared again since: forgetting all of them would make a
+            # later PREPARE fail with "already exists".
+            prepared.intersection_update(_server_statements(connection, raw))
             _send(connection, raw, f"{GENERIC_PLANS}; {statement.prepare_sql}")
         else:
             _send(connection, raw, f"DEALLOCATE {statement.name}; {statement.prepare_sql}")
@@ -120,17 +122,26 @@ def _autocommit(raw):
     return raw.autocommit and raw.get_transaction_status() == TRANSACTION_STATUS_IDLE
 
 
-def _send(connection, raw, sql):
+SERVER_STATEMENTS = "SELECT name FROM pg_prepared_statements"
+
+
+def _server_statements(connection, raw):
+    """Return the names of the statements prepared on the connection's session."""
+    return {name for (name,) in _send(connection, raw, SERVER_STATEMENTS, fetch=True)}
+
+
+def _send(connection, raw, sql, fetch=False):
     """Send setup statements such as PREPARE, like the setup of a connection.
 
     Through the DBAPI cursor, so that SQLAlchemy's statement events see only the
-    EXECUTE of each request. A failure is raised as SQLAlchemy would raise it, so
-    that the error handlers return 503 for a timeout or a lost connection, and a
-    lost connection is dropped from the pool.
+    EXECUTE of each request. With ``fetch``, return the rows. A failure is raised
+    as SQLAlchemy would raise it, so that the error handlers return 503 for a
+    timeout or a lost connection, and a lost connection is dropped from the pool.
     """
     try:
         with raw.cursor() as cursor:
             cursor.execute(sql)
+            return cursor.fetchall() if fetch else None
     except psycopg2.Error as error:
         lost = bool(raw.closed)
         if lost:
