@@ -152,3 +152,40 @@ def test_limits_page_size_out_of_bounds_is_422(client, auth, limit):
 
     assert response.status_code == 422
     assert "limit" in response.get_json()["error"]["fields"]
+
+
+# Digits of other scripts, an underscore and spaces, all of which int() accepts.
+@pytest.mark.parametrize("limit", ["\uff15", "\u0665", "1_0", " 5", "5 "])
+@pytest.mark.parametrize(
+    "path, query",
+    [
+        ("/api/candidates", {}),
+        ("/api/search", {"q": "grace"}),
+        ("/api/dashboard/recent-activity", {}),
+    ],
+)
+def test_limits_non_ascii_number_is_422(client, auth, path, query, limit):
+    response = client.get(path, query_string={**query, "limit": limit}, headers=auth)
+
+    assert response.status_code == 422
+    assert "limit" in response.get_json()["error"]["fields"]
+
+
+def test_limits_signed_ascii_number_is_read(client, auth):
+    response = client.get("/api/candidates", query_string={"limit": "+5"}, headers=auth)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["q=%FF", "q=todd%ED%A0%80", "q=grace&limit=%C3"])
+def test_limits_query_not_utf8_is_400(client, auth, query):
+    response = client.get(f"/api/search?{query}", headers=auth)
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_request"
+
+
+def test_limits_query_with_utf8_escapes_is_read(client, auth):
+    response = client.get("/api/search?q=caf%C3%A9%20100%25", headers=auth)
+
+    assert response.status_code == 200

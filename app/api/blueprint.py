@@ -1,12 +1,18 @@
 """The blueprint class of every /api resource: authenticated, strict about arguments."""
 
 import json
+from urllib.parse import unquote_to_bytes
 
 import flask_smorest
 import marshmallow as ma
 from flask import current_app, request
 from webargs.flaskparser import FlaskParser
-from werkzeug.exceptions import RequestEntityTooLarge, UnprocessableEntity, UnsupportedMediaType
+from werkzeug.exceptions import (
+    BadRequest,
+    RequestEntityTooLarge,
+    UnprocessableEntity,
+    UnsupportedMediaType,
+)
 
 from app.api.authentication import authenticate_request
 from app.api.json_limits import check_json_shape
@@ -79,6 +85,24 @@ def _view_handler():
     return handler
 
 
+def reject_undecodable_query():
+    """Reject a query string whose percent-escapes do not decode as UTF-8 (400).
+
+    werkzeug keeps such an escape as its literal text, so ``q=%FF`` would search
+    for "%FF" and ``limit=%FF`` would report an invalid number, not the encoding.
+    """
+    raw = request.query_string
+    if b"%" not in raw:
+        return
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest(
+            "The query string has percent-escapes that are not UTF-8. "
+            "Encode each parameter as UTF-8 before percent-encoding it."
+        ) from None
+
+
 def reject_undeclared_query():
     """Reject query parameters on a view that declares none, such as a POST or a detail GET.
 
@@ -127,6 +151,7 @@ class ApiBlueprint(flask_smorest.Blueprint):
         super().__init__(*args, **kwargs)
         self.before_request(start_reading)
         self.before_request(authenticate_request)
+        self.before_request(reject_undecodable_query)
         self.before_request(reject_undeclared_query)
         self.before_request(require_json_body)
 

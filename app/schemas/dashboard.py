@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from app.models.enums import JOB_STATUSES, STAGES
 from app.schemas.base import ApiSchema, page_schema
-from app.schemas.fields import UtcDateTime
+from app.schemas.fields import QueryInteger, UtcDateTime
 from app.schemas.query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from app.services.dashboard_batch import SECTIONS
 from app.services.dashboard_pipeline import GROUPS
@@ -29,7 +29,7 @@ class OwnerIdField(ma.fields.Field):
 
 
 def _limit():
-    return ma.fields.Integer(
+    return QueryInteger(
         load_default=DEFAULT_PAGE_SIZE,
         validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE),
         metadata={"description": f"Page size, 1 to {MAX_PAGE_SIZE}."},

@@ -34,6 +34,23 @@ class UnicodeString(ma.fields.String):
         return text
 
 
+# A whole number as query strings spell one: ASCII digits with an optional sign.
+QUERY_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+class QueryInteger(ma.fields.Integer):
+    """An integer query parameter, written with ASCII digits only.
+
+    marshmallow converts with int(), which also accepts other scripts' digits
+    ("\uff11" is 1), underscores ("1_0" is 10) and surrounding spaces.
+    """
+
+    def _validated(self, value):
+        if isinstance(value, str) and not QUERY_INTEGER.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
 class Text(UnicodeString):
     """A string trimmed of surrounding whitespace, with a maximum length in characters.
 

@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from app.schemas.base import ApiSchema
-from app.schemas.fields import UtcDateTime
+from app.schemas.fields import QueryInteger, UtcDateTime
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -23,7 +23,7 @@ def sort_by_field(names):
 
 
 class ListArgsSchema(ApiSchema):
-    limit = ma.fields.Integer(
+    limit = QueryInteger(
         load_default=DEFAULT_PAGE_SIZE,
         validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE),
         metadata={"description": f"Page size, 1 to {MAX_PAGE_SIZE}."},

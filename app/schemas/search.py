@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from app.schemas.base import ApiSchema
+from app.schemas.fields import QueryInteger
 from app.services.search import MAX_TYPES_LENGTH
 from app.services.search_query import MAX_QUERY_LENGTH
 
@@ -29,12 +30,12 @@ class SearchArgsSchema(ApiSchema):
             "maxLength": MAX_TYPES_LENGTH,
         }
     )
-    limit = ma.fields.Integer(
+    limit = QueryInteger(
         load_default=10,
         validate=ma.validate.Range(min=1, max=MAX_SEARCH_LIMIT),
         metadata={"description": f"Page size, 1 to {MAX_SEARCH_LIMIT}."},
     )
-    offset = ma.fields.Integer(
+    offset = QueryInteger(
         load_default=0,
         validate=ma.validate.Range(min=0, max=MAX_SEARCH_OFFSET),
         metadata={"description": f"Results to skip, 0 to {MAX_SEARCH_OFFSET}."},
