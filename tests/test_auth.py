@@ -7,7 +7,13 @@ import pytest
 from app.extensions import db
 from app.models import ApiToken
 from app.services.exceptions import AuthenticationFailed
-from app.services.tokens import authenticate_token, hash_token, issue_token
+from app.services.tokens import (
+    authenticate_caller,
+    authenticate_token,
+    hash_token,
+    issue_token,
+    revoke_token,
+)
 from app.services.users import create_user
 
 PASSWORD = "correct-horse-battery"
@@ -116,6 +122,29 @@ def test_token_with_lone_surrogate_is_rejected(app):
     # A WebSocket auth message can carry one, through the JSON escape \ud800.
     with app.app_context(), pytest.raises(AuthenticationFailed):
         authenticate_token("ats_\ud800")
+
+
+def test_caller_has_user_id_role_and_token(app, account):
+    with app.app_context():
+        token, text = issue_token(db.session.merge(account), name="caller")
+        caller = authenticate_caller(text)
+        db.session.remove()
+
+    assert (caller.id, caller.role, caller.token_id) == (account.id, "recruiter", token.id)
+
+
+def test_caller_of_revoked_token_is_rejected(app, account):
+    with app.app_context():
+        token, text = issue_token(db.session.merge(account), name="revoked")
+        revoke_token(token.id)
+        with pytest.raises(AuthenticationFailed):
+            authenticate_caller(text)
+        db.session.remove()
+
+
+def test_caller_of_unknown_token_is_rejected(app):
+    with app.app_context(), pytest.raises(AuthenticationFailed):
+        authenticate_caller("ats_" + "x" * 43)
 
 
 def test_expired_token_is_401(app, client, account):

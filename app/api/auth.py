@@ -2,7 +2,7 @@
 
 from flask import after_this_request, current_app
 
-from app.api.authentication import current_token, public
+from app.api.authentication import current_token_id, public
 from app.api.blueprint import ApiBlueprint
 from app.api.rate_limits import limit_login
 from app.realtime.session_cookie import clear_session_cookie, set_session_cookie
@@ -39,6 +39,6 @@ def login(credentials):
 @blp.response(204)
 def logout():
     """Revoke the bearer token of this request, and drop the /ws session cookie."""
-    revoke_token(current_token().id)
+    revoke_token(current_token_id())
     config = current_app.config
     after_this_request(lambda response: clear_session_cookie(response, config))

@@ -3,7 +3,7 @@
 from flask import current_app, g, request
 
 from app.services.exceptions import AuthenticationFailed
-from app.services.tokens import authenticate_token
+from app.services.tokens import authenticate_caller
 
 
 def public(view):
@@ -29,15 +29,14 @@ def authenticate_request():
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed("Missing bearer token: send 'Authorization: Bearer <token>'.")
-    g.current_token = authenticate_token(token.strip())
-    g.current_user = g.current_token.user
+    g.current_user = authenticate_caller(token.strip())
 
 
 def current_user():
-    """Return the user authenticated for this request."""
+    """Return the Caller (user id, role, token id) authenticated for this request."""
     return g.current_user
 
 
-def current_token():
-    """Return the ApiToken that authenticated this request."""
-    return g.current_token
+def current_token_id():
+    """Return the id of the token that authenticated this request."""
+    return g.current_user.token_id

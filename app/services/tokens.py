@@ -4,13 +4,15 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+import uuid
+from typing import NamedTuple
 
 from blinker import Namespace
 from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 
 from app.extensions import db
-from app.models import ApiToken
+from app.models import ApiToken, User
 from app.realtime import announce_token_revoked
 from app.services.exceptions import AuthenticationFailed, InvalidInput, NotFound
 from app.services.lookup import fetch_one
@@ -37,10 +39,34 @@ signals = Namespace()
 token_revoked = signals.signal("token-revoked")
 
 
-# Every API request runs this lookup. Built once with a bound parameter, it skips
-# building the statement and its cache key each time: about 170 microseconds of
-# CPU per request in a micro-benchmark on a 2-core machine.
+# Built once with a bound parameter, the lookups skip building the statement and
+# its cache key each time: about 170 microseconds of CPU per request in a
+# micro-benchmark on a 2-core machine.
 TOKEN_BY_HASH = select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+
+# Every API request runs this one, so it reads only what the checks and a Caller
+# need, through the connection rather than the ORM session. In process on a
+# 2-core machine, it took 0.33 ms of CPU instead of 0.65 for the two entities.
+CALLER_BY_HASH = (
+    select(
+        ApiToken.id,
+        ApiToken.user_id,
+        User.role,
+        ApiToken.revoked_at,
+        ApiToken.expires_at,
+        ApiToken.last_used_at,
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
+class Caller(NamedTuple):
+    """The user that a bearer token authenticated, as permission checks and records read it."""
+
+    id: uuid.UUID
+    role: str
+    token_id: uuid.UUID
 
 
 def hash_token(token):
@@ -57,24 +83,27 @@ def issue_token(user, *, name, expires_at=None):
         token = ApiToken(
             user_id=user.id, name=name, token_hash=hash_token(token_text), expires_at=expires_at
         )
-        token.user = user
+        # An entity is attached, so that reading token.user sends no query. A
+        # Caller (the user of an HTTP request) is not an entity.
+        if isinstance(user, User):
+            token.user = user
         db.session.add(token)
     logger.info("Issued API token %s (%s) for user %s", token.id, name, user.id)
     return token, token_text
 
 
-def authenticate_token(token_text):
-    """Return the valid ApiToken for a bearer token text, or raise AuthenticationFailed.
-
-    The token's user is loaded with it.
-    """
+def _token_hash(token_text):
+    """Return the hash to look ``token_text`` up by, or raise AuthenticationFailed."""
     # Tokens are ASCII. A WebSocket auth message can carry any JSON string, and one
     # with an unpaired surrogate (the escape \ud800) makes hash_token raise
     # UnicodeEncodeError.
     if not token_text or len(token_text) > MAX_TOKEN_LENGTH or not token_text.isascii():
         raise AuthenticationFailed("Missing or invalid bearer token.")
+    return hash_token(token_text)
 
-    token = db.session.scalar(TOKEN_BY_HASH, {"token_hash": hash_token(token_text)})
+
+def _check_and_record_use(token):
+    """Raise AuthenticationFailed unless ``token`` (an ApiToken or a row) is valid; note its use."""
     now = dt.datetime.now(dt.UTC)
     if token is None or token.revoked_at is not None:
         raise AuthenticationFailed("Missing or invalid bearer token.")
@@ -86,7 +115,29 @@ def authenticate_token(token_text):
             db.session.execute(
                 update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
             )
+
+
+def authenticate_token(token_text):
+    """Return the valid ApiToken for a bearer token text, or raise AuthenticationFailed.
+
+    The token's user is loaded with it.
+    """
+    token_hash = _token_hash(token_text)
+    token = db.session.scalar(TOKEN_BY_HASH, {"token_hash": token_hash})
+    _check_and_record_use(token)
     return token
+
+
+def authenticate_caller(token_text):
+    """Return the Caller of a valid bearer token text, or raise AuthenticationFailed.
+
+    The same checks as authenticate_token, for HTTP requests, which need only the
+    user's id and role.
+    """
+    token_hash = _token_hash(token_text)
+    row = db.session.connection().execute(CALLER_BY_HASH, {"token_hash": token_hash}).one_or_none()
+    _check_and_record_use(row)
+    return Caller(id=row.user_id, role=row.role, token_id=row.id)
 
 
 def list_tokens(user):
