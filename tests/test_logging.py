@@ -6,6 +6,7 @@ import logging
 import pytest
 
 from app import create_app
+from app.observability.log_format import text_formatter
 from app.observability.request_context import request_id_from
 from tests.conftest import make_config
 
@@ -210,3 +211,12 @@ def test_line_with_lone_surrogate_is_still_json(logged_app, capsys):
 
     line = log_lines(capsys)[-1]
     assert line["message"] == "unreadable name bad\ud800name"
+
+
+def test_text_format_without_request_id():
+    # gunicorn's own records reach the formatter without the request filter.
+    record = logging.LogRecord("gunicorn.error", logging.INFO, __file__, 1, "Booting", None, None)
+
+    line = text_formatter().format(record)
+
+    assert line.endswith("gunicorn.error [None]: Booting")

@@ -70,7 +70,9 @@ def json_formatter():
 
 
 def text_formatter():
-    return logging.Formatter(TEXT_FORMAT)
+    # gunicorn's own records (startup, rejected requests) reach this formatter
+    # without passing RequestContextFilter, so they carry no requestId.
+    return logging.Formatter(TEXT_FORMAT, defaults={"requestId": None})
 
 
 def configure_logging(level, log_format):
