@@ -21,6 +21,14 @@ def run_next_number(autocommit=True):
     return [dict(row) for row in rows]
 
 
+def plan_counts(statement):
+    """Return the generic and custom plan counts of ``statement`` on this session."""
+    return db.session.execute(
+        text("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = :name"),
+        {"name": statement.name},
+    ).one()
+
+
 def test_prepared_statement_returns_its_rows(app):
     with app.app_context():
         rows = run_next_number()
@@ -42,12 +50,7 @@ def test_prepared_statement_uses_a_generic_plan(app):
     with app.app_context():
         run_next_number()
         run_next_number()
-        plans = db.session.execute(
-            text(
-                "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = :name"
-            ),
-            {"name": NEXT_NUMBER.name},
-        ).one()
+        plans = plan_counts(NEXT_NUMBER)
         db.session.remove()
 
     assert plans.generic_plans >= 2
@@ -88,12 +91,7 @@ def test_discard_all_keeps_generic_plans(app):
         db.session.connection().exec_driver_sql("DISCARD ALL")
         run_next_number()
         run_next_number()
-        plans = db.session.execute(
-            text(
-                "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = :name"
-            ),
-            {"name": NEXT_NUMBER.name},
-        ).one()
+        plans = plan_counts(NEXT_NUMBER)
         db.session.remove()
 
     assert plans.custom_plans == 0
