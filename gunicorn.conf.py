@@ -13,7 +13,7 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 worker_class = "gevent"
 
 # The largest request line gunicorn allows (its default is 4094 bytes), so that a
-# long URL reaches the app and gets a JSON error instead of gunicorn's HTML 414.
+# long URL reaches the app and gets the app's error for its parameters, not 414.
 limit_request_line = 8190
 
 # gunicorn 25 and newer opens a control socket in the home folder. Several servers
@@ -77,7 +77,7 @@ def child_exit(server, worker):
 
 
 def post_worker_init(worker):
-    """Freeze the loaded app for the garbage collector, and handle SIGTERM.
+    """Answer unparsable requests in JSON, freeze the loaded app, and handle SIGTERM.
 
     The app's shutdown hooks run as soon as this worker receives SIGTERM.
 
@@ -90,6 +90,9 @@ def post_worker_init(worker):
     import gevent
 
     from app.lifecycle import run_shutdown_hooks
+    from app.observability import gunicorn_errors
+
+    gunicorn_errors.install()
 
     # The loaded app's modules, schemas and SQLAlchemy metadata live as long as the
     # worker. Moving them out of the collector's generations spares every later

@@ -9,6 +9,7 @@ import logging
 
 import marshmallow as ma
 from flask import current_app, g, has_request_context, jsonify
+from gunicorn.http.errors import ParseException
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -186,6 +187,16 @@ def handle_unexpected_error(error):
     return error_response(500, "internal_error", "An unexpected error occurred.")
 
 
+def handle_unreadable_body(error):
+    """Reject a body that gunicorn could not read as HTTP, such as a chunk of invalid size.
+
+    gunicorn reads the body only when the app reads the stream, so the error surfaces
+    in the app, and not in gunicorn's own error responses.
+    """
+    logger.warning("Unreadable request body: %s: %s", type(error).__name__, error)
+    return error_response(400, "bad_request", f"The request body is not valid HTTP: {error}")
+
+
 def handle_database_error(error):
     # Statement timeouts and broken connections are transient; anything else is a bug.
     if isinstance(error, OperationalError) or getattr(error, "connection_invalidated", False):
@@ -199,4 +210,5 @@ def init_app(app):
     app.register_error_handler(domain.DomainError, handle_domain_error)
     app.register_error_handler(PoolTimeoutError, handle_database_unavailable)
     app.register_error_handler(DBAPIError, handle_database_error)
+    app.register_error_handler(ParseException, handle_unreadable_body)
     app.register_error_handler(Exception, handle_unexpected_error)
