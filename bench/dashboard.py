@@ -27,21 +27,17 @@ patch_psycopg()
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import http.client  # noqa: E402
-import os  # noqa: E402
-import secrets  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import psycopg2  # noqa: E402
-import redis  # noqa: E402
 
 from bench.load import Result, http_load  # noqa: E402
 from bench.machine import machine_line, speed_probe_ms  # noqa: E402
+from bench.reports import write_report  # noqa: E402
+from bench.scratch_cache import scratch_cache_environment  # noqa: E402
 from bench.server import BenchDatabase, BenchServer  # noqa: E402
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RESULTS = PROJECT_ROOT / "bench" / "results"
 BATCH = "/api/dashboard/batch?include=stats,recent_activity,pipeline_summary"
 SECTIONS = (
     "/api/dashboard/stats",
@@ -129,40 +125,28 @@ def main():
     started = dt.datetime.now(dt.UTC)
     probe_before = speed_probe_ms()
 
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-    prefix = f"ats-bench-{secrets.token_hex(4)}:"
     database = BenchDatabase.prepare()
-    environment = {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": prefix}
-    try:
-        with BenchServer(database, environment=environment) as server:
-            headers = {"Authorization": f"Bearer {server.token}"}
-            # Warm-up: connections, plans and the PostgreSQL buffer cache.
-            cold_batch, cold_sections = measure_cold(server, database, headers, 5)
-            cold_batch, cold_sections = measure_cold(server, database, headers, args.rounds)
-            warm = http_load(
-                "127.0.0.1", server.port, BATCH, headers, clients=args.clients, seconds=1
-            )
-            warm = http_load(
-                "127.0.0.1",
-                server.port,
-                BATCH,
-                headers,
-                clients=args.clients,
-                seconds=args.seconds,
-            )
-    finally:
-        client = redis.Redis.from_url(redis_url)
-        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
-        if keys:
-            client.delete(*keys)
+    with (
+        scratch_cache_environment() as environment,
+        BenchServer(database, environment=environment) as server,
+    ):
+        headers = {"Authorization": f"Bearer {server.token}"}
+        # Warm-up: connections, plans and the PostgreSQL buffer cache.
+        cold_batch, cold_sections = measure_cold(server, database, headers, 5)
+        cold_batch, cold_sections = measure_cold(server, database, headers, args.rounds)
+        warm = http_load("127.0.0.1", server.port, BATCH, headers, clients=args.clients, seconds=1)
+        warm = http_load(
+            "127.0.0.1",
+            server.port,
+            BATCH,
+            headers,
+            clients=args.clients,
+            seconds=args.seconds,
+        )
 
     probes = (probe_before, speed_probe_ms())
     report = format_report((cold_batch, cold_sections, warm), database, args, started, probes)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{started:%Y-%m-%d}-dashboard.md"
-    path.write_text(report)
-    print(report)
-    print(f"Report written to {path.relative_to(PROJECT_ROOT)}")
+    write_report("dashboard", started, report)
 
 
 if __name__ == "__main__":

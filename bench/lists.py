@@ -27,16 +27,14 @@ import datetime as dt  # noqa: E402
 import http.client  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 from bench import raw_sql  # noqa: E402
 from bench.explain import first_page_plans  # noqa: E402
 from bench.load import http_load, sql_load  # noqa: E402
 from bench.machine import machine_line, speed_probe_ms  # noqa: E402
+from bench.reports import write_report  # noqa: E402
 from bench.server import BenchDatabase, BenchServer  # noqa: E402
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RESULTS = PROJECT_ROOT / "bench" / "results"
 PAGE_SIZE = 50
 DEEP_PAGE = 1000
 
@@ -207,11 +205,7 @@ def main():
 
     probes = (probe_before, speed_probe_ms())
     report = format_report(measurements, plans, database, args, started, probes)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{started:%Y-%m-%d}-lists.md"
-    path.write_text(report)
-    print(report)
-    print(f"Report written to {path.relative_to(PROJECT_ROOT)}")
+    write_report("lists", started, report)
 
 
 if __name__ == "__main__":

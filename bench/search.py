@@ -26,7 +26,6 @@ import itertools  # noqa: E402
 import re  # noqa: E402
 import sys  # noqa: E402
 import urllib.parse  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 from sqlalchemy import event  # noqa: E402
 
@@ -35,11 +34,10 @@ from app.extensions import db  # noqa: E402
 from app.services import search as search_service  # noqa: E402
 from bench.load import http_load, sql_load  # noqa: E402
 from bench.machine import machine_line, speed_probe_ms  # noqa: E402
+from bench.reports import write_report  # noqa: E402
 from bench.server import DATABASE_NAME, SECRET_KEY, BenchDatabase, BenchServer  # noqa: E402
 from config import Config, database_url  # noqa: E402
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RESULTS = PROJECT_ROOT / "bench" / "results"
 PAGE_SIZE = 10
 P95_TARGET_MS = 20
 MIN_SPEEDUP = 50
@@ -262,11 +260,7 @@ def main():
 
     probes = (probe_before, speed_probe_ms())
     report = format_report(rows, database, args, started, probes) + format_typed(typed, len(texts))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{started:%Y-%m-%d}-search.md"
-    path.write_text(report)
-    print(report)
-    print(f"Report written to {path.relative_to(PROJECT_ROOT)}")
+    write_report("search", started, report)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,158 @@
+"""The latency floor of this machine under the benchmarks' closed-loop load.
+
+    .venv/bin/python -m bench.floor [--seconds 10] [--clients 8]
+
+With N closed-loop clients and a busy machine, a request waits behind the
+others: the mean latency is about N times the machine's CPU time per request,
+divided by its cores. This benchmark measures that CPU time and the latency it
+gives, with the same load generator and gunicorn settings as the others, for
+requests that do less and less than a warm dashboard batch:
+
+- a Flask app that returns a constant (bench/minimal_app.py);
+- the same app reading one row from PostgreSQL and one key from Redis, the
+  least a warm batch could do while it checks the token and the cache
+  generations in PostgreSQL;
+- the app's `/health`: no authentication and no database, but every hook
+  that each request runs (request id, access log, metrics, security headers);
+- the warm dashboard batch, with 1 client and with `--clients` clients.
+
+CPU time per request is read from /proc (Linux only): the whole machine's busy
+time and the gunicorn workers' own. Writes bench/results/<date>-floor.md.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+from psycogreen.gevent import patch_psycopg  # noqa: E402
+
+patch_psycopg()
+
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+from bench.load import Result, http_load  # noqa: E402
+from bench.machine import machine_line, speed_probe_ms  # noqa: E402
+from bench.reports import write_report  # noqa: E402
+from bench.scratch_cache import scratch_cache_environment  # noqa: E402
+from bench.server import BenchDatabase, BenchServer  # noqa: E402
+
+BATCH = "/api/dashboard/batch?include=stats,recent_activity,pipeline_summary"
+WARM_UP_S = 1
+
+
+def machine_busy_seconds():
+    """Return the seconds that all cores together have spent busy since boot."""
+    with open("/proc/stat") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:]]
+    # The fourth and fifth values are idle and iowait.
+    busy = sum(ticks) - ticks[3] - ticks[4]
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Measured:
+    name: str
+    clients: int
+    result: Result
+    machine_ms: float
+    worker_ms: float
+
+
+def measure(name, server, path, headers, *, clients, seconds):
+    """Load ``path`` after a warm-up; return its latencies and CPU time per request."""
+    http_load("127.0.0.1", server.port, path, headers, clients=clients, seconds=WARM_UP_S)
+    machine_before, worker_before = machine_busy_seconds(), server.worker_cpu_seconds()
+    result = http_load("127.0.0.1", server.port, path, headers, clients=clients, seconds=seconds)
+    machine_after, worker_after = machine_busy_seconds(), server.worker_cpu_seconds()
+    per_request = 1000 / max(result.requests, 1)
+    return Measured(
+        name,
+        clients,
+        result,
+        (machine_after - machine_before) * per_request,
+        (worker_after - worker_before) * per_request,
+    )
+
+
+def format_report(rows, database, args, started, probes):
+    lines = [
+        f"# Latency floor under {args.clients} closed-loop clients, {started:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- Command: `.venv/bin/python -m bench.floor --seconds {args.seconds}"
+        f" --clients {args.clients}`",
+        machine_line(
+            database,
+            "load generator, gunicorn (2 gevent workers), PostgreSQL and Redis share the machine",
+            probes,
+        ),
+        f"- Data (for the batch): {database.row_counts}",
+        "",
+        "| request | clients | req/s | p50 ms | p95 ms | p99 ms | errors"
+        " | machine CPU ms per request | worker CPU ms per request |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        result = row.result
+        lines.append(
+            f"| {row.name} | {row.clients} | {result.rate:.0f} | {result.median:.2f}"
+            f" | {result.percentile(0.95):.2f} | {result.percentile(0.99):.2f}"
+            f" | {result.errors} | {row.machine_ms:.2f} | {row.worker_ms:.2f} |"
+        )
+    cores = os.cpu_count()
+    lines += [
+        "",
+        f"With {args.clients} clients on {cores} busy cores, each request waits for about"
+        f" {args.clients / cores:.0f} others' CPU time. The mean latency predicted from"
+        " the machine CPU time per request, for comparison with the measured p50:",
+        "",
+    ]
+    for row in rows:
+        if row.clients == args.clients:
+            predicted = row.machine_ms * args.clients / cores
+            lines.append(f"- {row.name}: {predicted:.2f} ms")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Measure the latency floor of this machine.")
+    parser.add_argument("--seconds", type=int, default=10, help="seconds of load per measurement")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
+    args = parser.parse_args()
+    started = dt.datetime.now(dt.UTC)
+    probe_before = speed_probe_ms()
+
+    database = BenchDatabase.prepare()
+    load = {"clients": args.clients, "seconds": args.seconds}
+    rows = []
+    with scratch_cache_environment() as environment:
+        minimal_environment = {**environment, "BENCH_FLOOR_DSN": database.libpq_url}
+        with BenchServer(
+            database, app_module="bench.minimal_app:app", environment=minimal_environment
+        ) as server:
+            rows.append(measure("Flask, one route", server, "/health", {}, **load))
+            rows.append(
+                measure(
+                    "Flask, one PostgreSQL and one Redis read", server, "/one-read-each", {}, **load
+                )
+            )
+        with BenchServer(database, environment=environment) as server:
+            headers = {"Authorization": f"Bearer {server.token}"}
+            rows.append(measure("the app's /health", server, "/health", {}, **load))
+            rows.append(
+                measure(
+                    "warm dashboard batch", server, BATCH, headers, clients=1, seconds=args.seconds
+                )
+            )
+            rows.append(measure("warm dashboard batch", server, BATCH, headers, **load))
+
+    probes = (probe_before, speed_probe_ms())
+    report = format_report(rows, database, args, started, probes)
+    write_report("floor", started, report)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
