@@ -26,3 +26,9 @@ def init_app(app):
         # X-Forwarded-For entry added by the nearest trusted proxy.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     limiter.init_app(app)
+    manager = limiter.limit_manager
+    if not manager.default_limits and not manager.application_limits:
+        # Only decorated views have limits (login), and the decorator checks them
+        # when its view runs. Flask-Limiter's check before every other request then
+        # finds nothing to check, at 0.07 to 0.1 ms of CPU per request.
+        app.before_request_funcs[None].remove(limiter._check_request_limit)

@@ -1,13 +1,18 @@
 """Login under attack: rate limits per account and per address, and identical failures."""
 
+import os
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from app.extensions import db
 from app.services.users import DECOY_HASH, create_user
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery"
 # Headers that legitimately differ between two responses.
 # X-Request-ID is new for every request by design.
@@ -138,3 +143,33 @@ def test_login_failures_take_about_the_same_time(client, account):
     unknown_email = median_login_seconds(client, "nobody@example.com", 5)
 
     assert 0.5 < unknown_email / wrong_password < 2.0
+
+
+# In a process of its own: the limiter is one object per process, and an app with
+# a default limit would change the limits of the other tests' app.
+DEFAULT_LIMIT_SCRIPT = """
+from app import create_app
+from config import TestConfig
+
+
+class LimitedConfig(TestConfig):
+    RATELIMIT_DEFAULT = "2/minute"
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+client = create_app(LimitedConfig).test_client()
+print(",".join(str(client.get("/health").status_code) for _ in range(3)))
+"""
+
+
+def test_configured_default_limit_applies_to_every_route():
+    result = subprocess.run(
+        [sys.executable, "-c", DEFAULT_LIMIT_SCRIPT],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "SECRET_KEY": "x" * 48},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "200,200,429"
