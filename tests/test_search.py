@@ -631,6 +631,38 @@ def test_search_exact_name_survives_the_cap(app, make_candidate, search):
     assert body["totalCapped"] is True
 
 
+@pytest.fixture
+def full_name_pass(app, make_candidate):
+    """Three candidates named Quillon and two with it only in their title, under a cap of 3.
+
+    The title matches are created first, so they come first in physical order.
+    """
+    for number in range(2):
+        make_candidate(firstName="Ann", lastName=f"Titled{number}", currentTitle="Quillon Fitter")
+    for number in range(3):
+        make_candidate(firstName="Quillon", lastName=f"Named{number}", email=None)
+    app.config["SEARCH_MAX_RANKED_MATCHES"] = 3
+    yield
+    app.config["SEARCH_MAX_RANKED_MATCHES"] = TestConfig.SEARCH_MAX_RANKED_MATCHES
+
+
+def test_search_full_name_pass_fills_first_page(full_name_pass, search):
+    status, body = search("quillon", limit=2)
+
+    assert status == 200
+    assert [item["title"].split()[0] for item in body["data"]] == ["Quillon", "Quillon"]
+    # The any-match pass was skipped, so only the name pass counted.
+    assert body["total"] == 3
+    assert body["totalCapped"] is True
+
+
+def test_search_page_past_name_cap_keeps_other_matches(full_name_pass, found):
+    titles = [title for _, title in found("quillon", limit=2, offset=2)]
+
+    assert titles[0].startswith("Quillon")
+    assert titles[1].startswith("Ann Titled")
+
+
 def test_search_total_below_the_cap_is_exact(records, search):
     status, body = search("grace")
 

@@ -100,15 +100,24 @@ NAME_CONDITION = (
 )
 PASSES = {
     "candidate": {
-        "any": "search_vector @@ CAST(:query AS tsquery)",
         "name": NAME_CONDITION,
+        "any": "search_vector @@ CAST(:query AS tsquery)",
     },
     "job": {"any": "search_vector @@ CAST(:query AS tsquery)"},
     "client": {
-        "any": "search_vector @@ CAST(:query AS tsquery)",
         "name": NAME_CONDITION,
+        "any": "search_vector @@ CAST(:query AS tsquery)",
     },
 }
+
+# The any-match pass of a type with a name pass is skipped when the name pass
+# reached the cap and the page ends within it: name matches rank 2 or more and
+# other matches below 2, so the page holds name matches only. For "todd" at the
+# large seed size, the statement took 3.3 ms instead of 4.8. The condition reads
+# no column, so PostgreSQL checks it once, before the scan.
+NAME_PASS_NOT_FULL = (
+    "((SELECT count(*) FROM {name}_name_matches) < :max_ranked OR :offset + :limit > :max_ranked)"
+)
 
 # The any-match condition when the words besides a typed prefix are much rarer
 # than the prefix (see search_scans): the index finds the rows of those words,
@@ -340,10 +349,14 @@ def parse_in_database(database_url, query, types=SEARCH_TYPES):
 
 def pass_condition(name, kind, choices):
     if kind == "any" and name in choices.anchored:
-        return ANCHORED_CONDITION
-    if kind == "any" and name in choices.scanned:
-        return SCANNED_CONDITION
-    return PASSES[name][kind]
+        condition = ANCHORED_CONDITION
+    elif kind == "any" and name in choices.scanned:
+        condition = SCANNED_CONDITION
+    else:
+        condition = PASSES[name][kind]
+    if kind == "any" and "name" in PASSES[name]:
+        condition = f"({condition}) AND {NAME_PASS_NOT_FULL.format(name=name)}"
+    return condition
 
 
 # The page statement's parameters that are not text. As text, a tsquery
