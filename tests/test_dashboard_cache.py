@@ -18,7 +18,7 @@ from app import create_app
 from app.caching import generations
 from app.caching.memoize import fresh_memoize
 from app.extensions import db
-from tests.conftest import PROJECT_ROOT, cache_settings, make_config
+from tests.conftest import PROJECT_ROOT, cache_settings, make_config, statements_sent
 
 STATS = "/api/dashboard/stats"
 ACTIVITY = "/api/dashboard/recent-activity"
@@ -36,6 +36,34 @@ def test_second_read_is_served_from_the_cache(client, auth, make_job):
     first = read(client, auth)
 
     assert read(client, auth)["computedAt"] == first["computedAt"]
+
+
+@pytest.mark.parametrize("path", [STATS, ACTIVITY, PIPELINE, "/api/dashboard/batch"])
+def test_warm_read_sends_one_statement(app, client, auth, make_job, path):
+    make_job()
+    read(client, auth, path)
+
+    sent = statements_sent(app, lambda: read(client, auth, path))
+
+    assert len(sent) == 1
+
+
+def test_warm_read_checks_token_and_generations_together(app, client, auth, make_job):
+    make_job()
+    read(client, auth)
+
+    [statement] = statements_sent(app, lambda: read(client, auth))
+
+    assert "api_tokens" in statement
+    assert "cache_generations" in statement
+
+
+def test_other_reads_skip_the_generations(app, client, auth, make_job):
+    make_job()
+
+    sent = statements_sent(app, lambda: client.get("/api/jobs", headers=auth))
+
+    assert not any("cache_generations" in statement for statement in sent)
 
 
 def test_stage_change_is_in_the_next_read(client, auth, make_application):

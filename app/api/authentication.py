@@ -12,6 +12,15 @@ def public(view):
     return view
 
 
+def reads_cache_generations(view_class):
+    """Mark a view class whose requests read the cache generations.
+
+    The token lookup then reads them in the same statement.
+    """
+    view_class.reads_cache_generations = True
+    return view_class
+
+
 def authenticate_request():
     """Set ``g.current_user`` from the Authorization header, or raise AuthenticationFailed.
 
@@ -29,7 +38,9 @@ def authenticate_request():
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed("Missing bearer token: send 'Authorization: Bearer <token>'.")
-    g.current_user = authenticate_caller(token.strip())
+    view_class = getattr(view, "view_class", None)
+    read_generations = getattr(view_class, "reads_cache_generations", False)
+    g.current_user = authenticate_caller(token.strip(), read_generations=read_generations)
 
 
 def current_user():

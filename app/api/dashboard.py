@@ -3,7 +3,7 @@
 from flask import current_app
 from flask.views import MethodView
 
-from app.api.authentication import current_user
+from app.api.authentication import current_user, reads_cache_generations
 from app.api.blueprint import ApiBlueprint
 from app.api.paging import with_next_link
 from app.caching import generations
@@ -48,6 +48,7 @@ def _owner(args):
 
 
 @blp.route("/stats")
+@reads_cache_generations
 class Stats(MethodView):
     @blp.arguments(StatsArgsSchema, location="query")
     @blp.response(200, StatsSchema)
@@ -57,6 +58,7 @@ class Stats(MethodView):
 
 
 @blp.route("/recent-activity")
+@reads_cache_generations
 class RecentActivity(MethodView):
     @blp.arguments(RecentActivityArgsSchema, location="query")
     @blp.response(200, ActivityPageSchema)
@@ -74,6 +76,7 @@ class RecentActivity(MethodView):
 
 
 @blp.route("/pipeline-summary")
+@reads_cache_generations
 class PipelineSummary(MethodView):
     @blp.arguments(PipelineSummaryArgsSchema, location="query")
     @blp.response(200, PipelineSummaryPageSchema)
@@ -90,6 +93,7 @@ class PipelineSummary(MethodView):
 
 
 @blp.route("/batch")
+@reads_cache_generations
 class Batch(MethodView):
     @blp.arguments(BatchArgsSchema, location="query")
     @blp.response(200, BatchSchema)

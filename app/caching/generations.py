@@ -10,7 +10,8 @@ A reader reads the generations before it reads the data, so what it stores under
 a generation is never older than that generation.
 """
 
-from sqlalchemy import bindparam, text
+from flask import has_request_context, request
+from sqlalchemy import bindparam, literal_column, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import String
 
@@ -46,6 +47,19 @@ _READ = text(
 ).bindparams(bindparam("families", type_=ARRAY(String)))
 
 
+# Every family's generation as a JSON object, for a statement that reads them
+# next to something else (see read_with).
+SUMS_COLUMN = literal_column(
+    "(SELECT json_object_agg(family, generation) FROM "
+    "(SELECT family, sum(generation)::bigint AS generation FROM cache_generations "
+    "GROUP BY family) AS sums)"
+).label("cache_generations")
+
+# The WSGI environ key under which read_with keeps the generations for the rest
+# of the request. Not flask.g: a test can send several requests in one app context.
+READ_ALREADY = "ats.cache_generations"
+
+
 def mark_changed(entity_type):
     """Note that the current transaction changes the family of ``entity_type``."""
     db.session.info.setdefault(SESSION_KEY, set()).add(FAMILY_OF_ENTITY[entity_type])
@@ -67,6 +81,21 @@ def discard_marked():
 
 
 def read(families=FAMILIES):
-    """Return the generation of each of ``families``, by family."""
-    found = dict(db.session.execute(_READ, {"families": list(families)}).all())
+    """Return the generation of each of ``families``, by family.
+
+    Returns what read_with noted in this request, without a query, if anything.
+    """
+    found = request.environ.get(READ_ALREADY) if has_request_context() else None
+    if found is None:
+        found = dict(db.session.execute(_READ, {"families": list(families)}).all())
     return {family: found.get(family, 0) for family in families}
+
+
+def read_with(row):
+    """Note the generations of a row that selected SUMS_COLUMN, for read() in this request.
+
+    A request that reads the generations anyway saves a round trip by selecting
+    them in its first statement. That statement must come before the request
+    reads any cached data, as read() must.
+    """
+    request.environ[READ_ALREADY] = row.cache_generations or {}

@@ -11,6 +11,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 
+from app.caching import generations
 from app.extensions import db
 from app.models import ApiToken, User
 from app.realtime import announce_token_revoked
@@ -59,6 +60,10 @@ CALLER_BY_HASH = (
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
 )
+
+
+# The same, with the cache generations, for requests that read them anyway.
+CALLER_AND_GENERATIONS_BY_HASH = CALLER_BY_HASH.add_columns(generations.SUMS_COLUMN)
 
 
 class Caller(NamedTuple):
@@ -128,15 +133,19 @@ def authenticate_token(token_text):
     return token
 
 
-def authenticate_caller(token_text):
+def authenticate_caller(token_text, *, read_generations=False):
     """Return the Caller of a valid bearer token text, or raise AuthenticationFailed.
 
     The same checks as authenticate_token, for HTTP requests, which need only the
-    user's id and role.
+    user's id and role. With ``read_generations``, the same statement reads the
+    cache generations for generations.read() in this request.
     """
     token_hash = _token_hash(token_text)
-    row = db.session.connection().execute(CALLER_BY_HASH, {"token_hash": token_hash}).one_or_none()
+    statement = CALLER_AND_GENERATIONS_BY_HASH if read_generations else CALLER_BY_HASH
+    row = db.session.connection().execute(statement, {"token_hash": token_hash}).one_or_none()
     _check_and_record_use(row)
+    if read_generations:
+        generations.read_with(row)
     return Caller(id=row.user_id, role=row.role, token_id=row.id)
 
 
