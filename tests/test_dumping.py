@@ -75,6 +75,16 @@ def database_uuid(text):
     return value
 
 
+class Hooked(ApiSchema):
+    """A nested schema with a post-dump hook, which the nested shortcut must not skip."""
+
+    text = ma.fields.String()
+
+    @ma.post_dump
+    def add_marker(self, data, **kwargs):
+        return {**data, "hooked": True}
+
+
 class Shortcuts(ApiSchema):
     text = ma.fields.String(allow_none=True)
     number = ma.fields.Integer(allow_none=True)
@@ -85,6 +95,10 @@ class Shortcuts(ApiSchema):
     trimmed = Text(max_length=10, allow_none=True)
     moment = UtcDateTime(allow_none=True)
     labels = ma.fields.List(Text(max_length=10), allow_none=True)
+    nested_list = ma.fields.List(
+        ma.fields.Nested(lambda: Shortcuts(only=("text", "number"))), allow_none=True
+    )
+    hooked = ma.fields.Nested(Hooked, allow_none=True)
 
 
 SHORTCUT_CASES = {
@@ -98,7 +112,10 @@ SHORTCUT_CASES = {
         "trimmed": "z",
         "moment": dt.datetime(2026, 12, 5, 3, 4, 5, 678901, tzinfo=dt.UTC),
         "labels": ["python", "sql"],
+        "nested_list": [{"text": "a", "number": 1}, {"text": "b"}],
+        "hooked": {"text": "h"},
     },
+    "nested list with a null": {"nested_list": [None, {"number": 2}]},
     "empty list": {"labels": []},
     "whole seconds": {"moment": dt.datetime(2026, 12, 5, 3, 4, 5, tzinfo=dt.UTC)},
     "database uuid": {"identifier": database_uuid(str(uuid.UUID(int=6)))},
@@ -111,6 +128,8 @@ SHORTCUT_CASES = {
         "trimmed": None,
         "moment": None,
         "labels": None,
+        "nested_list": None,
+        "hooked": None,
     },
     "other types": {
         "text": 12,
