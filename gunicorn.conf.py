@@ -42,10 +42,13 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"app": {"()": _log_formatter}},
+    # gunicorn's warning about a request it cannot parse quotes the bad header.
+    "filters": {"redact_tokens": {"()": "app.observability.redaction.RedactTokens"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "formatter": "app",
+            "filters": ["redact_tokens"],
             "stream": "ext://sys.stdout",
         }
     },

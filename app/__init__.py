@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from app.body_tracking import CloseAfterUnreadBody
 from app.database_uuids import read_uuids_as_text
 from app.json_provider import FastJSONProvider
 from app.pool_ping import ping_after_idle
@@ -58,4 +59,6 @@ def create_app(config_class=Config):
 
     errors.init_app(app)
     register_commands(app)
+    # Outermost, so that it receives gunicorn's own start_response.
+    app.wsgi_app = CloseAfterUnreadBody(app.wsgi_app)
     return app

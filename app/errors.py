@@ -6,10 +6,11 @@ exceptions from the services and database errors all pass through here. Details 
 """
 
 import logging
+import re
 
 import marshmallow as ma
 from flask import current_app, g, has_request_context, jsonify
-from gunicorn.http.errors import ParseException
+from gunicorn.http.errors import NoMoreData, ParseException
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -188,13 +189,15 @@ def handle_unexpected_error(error):
 
 
 def handle_unreadable_body(error):
-    """Reject a body that gunicorn could not read as HTTP, such as a chunk of invalid size.
+    """Reject a body that gunicorn could not read, such as a chunk of invalid size or a cut one.
 
     gunicorn reads the body only when the app reads the stream, so the error surfaces
-    in the app, and not in gunicorn's own error responses.
+    in the app, and not in gunicorn's own error responses. The error's text quotes
+    bytes of the body, which may contain a password, so only its type is reported.
     """
-    logger.warning("Unreadable request body: %s: %s", type(error).__name__, error)
-    return error_response(400, "bad_request", f"The request body is not valid HTTP: {error}")
+    problem = re.sub(r"(?<!^)(?=[A-Z])", " ", type(error).__name__).lower()
+    logger.warning("Unreadable request body: %s", problem)
+    return error_response(400, "bad_request", f"The request body could not be read: {problem}.")
 
 
 def handle_database_error(error):
@@ -211,4 +214,5 @@ def init_app(app):
     app.register_error_handler(PoolTimeoutError, handle_database_unavailable)
     app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(ParseException, handle_unreadable_body)
+    app.register_error_handler(NoMoreData, handle_unreadable_body)
     app.register_error_handler(Exception, handle_unexpected_error)

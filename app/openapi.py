@@ -19,13 +19,10 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 # that fails its signature check, an unknown sort key, dashboard section, search
 # type, or a blank or too long search text gets 400.
 CHECKED_QUERY_PARAMETERS = ("cursor", "sortBy", "include", "q", "type")
-# gunicorn rejects a request line over limit_request_line (gunicorn.conf.py) before
-# the app runs, and its response is HTML.
-URI_TOO_LONG = {
-    "description": "The request line is longer than 8,190 bytes. gunicorn rejects it "
-    "before the app runs, with an HTML page instead of the JSON error shape.",
-    "content": {"text/html": {"schema": {"type": "string"}}},
-}
+# gunicorn rejects a request line over limit_request_line (gunicorn.conf.py), and
+# a header over its limits, before the app runs. app/observability/gunicorn_errors.py
+# writes those responses in the error shape.
+GUNICORN_LIMIT_STATUSES = (414, 431)
 
 
 def _response_name(status):
@@ -41,7 +38,8 @@ class ErrorResponsesPlugin(BasePlugin):
     and 415. Argument validation gives 422 on every operation, because unknown query
     parameters are rejected everywhere. Id lookups give 404, unique and dependency
     rules of writes 409, and the database 503. gunicorn gives 414 for a request line
-    that is too long. Views add the rest themselves, such as 401 and 429 on login.
+    that is too long, and 431 for headers. Views add the rest themselves, such as
+    401 and 429 on login.
     """
 
     def operation_helper(self, path=None, operations=None, **kwargs):
@@ -59,9 +57,9 @@ class ErrorResponsesPlugin(BasePlugin):
             parameters = operation.get("parameters", [])
             if any(parameter.get("name") in CHECKED_QUERY_PARAMETERS for parameter in parameters):
                 errors.append(400)
+            errors += GUNICORN_LIMIT_STATUSES
             for status in sorted(set(errors)):
                 responses.setdefault(str(status), _response_name(status))
-            responses.setdefault("414", URI_TOO_LONG)
 
 
 class Api(flask_smorest.Api):

@@ -1,6 +1,6 @@
 """gunicorn's error responses to requests it cannot parse, in the API's JSON error shape.
 
-gunicorn rejects some requests before the app sees them: a request line or a
+gunicorn rejects some requests before the app receives them: a request line or a
 header over its limits, a line that is not HTTP, a malformed chunked body. It
 writes those responses through ``gunicorn.util.write_error`` as an HTML page,
 while every client of this API parses ``{"error": {"code", "message"}}``.
@@ -12,6 +12,8 @@ import json
 from http import HTTPStatus
 
 from gunicorn import util
+
+from app.observability.redaction import redact_tokens
 
 # The codes of app/errors.py for the statuses the app also returns, and the
 # status's own name for the others.
@@ -40,10 +42,23 @@ def error_code(status):
     return phrase.lower().replace(" ", "_").replace("-", "_")
 
 
+def standard_reason(status, reason):
+    """Return the standard reason phrase of ``status``, else gunicorn's ``reason``.
+
+    gunicorn gives 501 for an unsupported transfer coding with the reason of its
+    400s, "Bad Request".
+    """
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return reason
+
+
 def error_message(status, reason, detail):
-    """Return a sentence for ``status``, with gunicorn's ``detail`` shortened."""
+    """Return a sentence for ``status``, with gunicorn's ``detail`` shortened and tokens masked."""
     if status >= 500 or not detail:
         return f"{reason}."
+    detail = redact_tokens(detail)
     if len(detail) > MAX_DETAIL_CHARACTERS:
         detail = detail[:MAX_DETAIL_CHARACTERS] + "…"
     return f"{reason}: {detail}"
@@ -51,6 +66,7 @@ def error_message(status, reason, detail):
 
 def error_response(status, reason, detail):
     """Return the whole HTTP response for a request gunicorn rejected, as bytes."""
+    reason = standard_reason(status, reason)
     body = json.dumps(
         {"error": {"code": error_code(status), "message": error_message(status, reason, detail)}}
     ).encode("ascii")
