@@ -13,7 +13,11 @@ def init_app(app):
 
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", f"{app.config['REDIS_KEY_PREFIX']}:limits")
+    # The limits library's Redis storage starts each key with its own prefix,
+    # "LIMITS"; this one makes every rate-limit key start with the deploy's prefix.
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_OPTIONS", {"key_prefix": f"{app.config['REDIS_KEY_PREFIX']}:limits"}
+    )
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     # When Redis is down, login keeps a per-process limit instead of failing.
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 
 from app.extensions import db
 from app.services.users import DECOY_HASH, create_user
@@ -173,3 +174,13 @@ def test_configured_default_limit_applies_to_every_route():
     )
 
     assert result.stdout.strip().splitlines()[-1] == "200,200,429"
+
+
+def test_rate_limit_keys_start_with_the_redis_prefix(app, client, account, redis_url):
+    log_in(client, "kim@example.com", "wrong-password")
+    connection = redis.Redis.from_url(redis_url)
+    keys = [key.decode() for key in connection.scan_iter(match="*kim@example.com*")]
+    connection.close()
+
+    assert keys
+    assert all(key.startswith(f"{app.config['REDIS_KEY_PREFIX']}:limits:") for key in keys)
