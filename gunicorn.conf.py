@@ -80,7 +80,7 @@ def child_exit(server, worker):
 
 
 def post_worker_init(worker):
-    """Answer unparsable requests in JSON, freeze the loaded app, and handle SIGTERM.
+    """Write gunicorn's own errors in JSON, freeze the loaded app, and handle SIGTERM.
 
     The app's shutdown hooks run as soon as this worker receives SIGTERM.
 

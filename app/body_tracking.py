@@ -29,7 +29,7 @@ class TrackedBody:
         self.stream = stream
         self.length = length
         self.read_bytes = 0
-        self.ended = length == 0
+        self.ended = False
 
     def _note(self, data, size):
         self.read_bytes += len(data)
@@ -65,14 +65,6 @@ def _content_length(environ):
         return None
 
 
-def has_body(environ):
-    """Return whether the request announces a body: a Content-Length over 0, or chunked."""
-    if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-        return True
-    length = _content_length(environ)
-    return length is not None and length > 0
-
-
 class CloseAfterUnreadBody:
     """WSGI middleware: ask gunicorn to close the connection when the body was not all read."""
 
@@ -80,10 +72,12 @@ class CloseAfterUnreadBody:
         self.app = app
 
     def __call__(self, environ, start_response):
-        if not has_body(environ):
-            return self.app(environ, start_response)
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        body = TrackedBody(environ["wsgi.input"], None if chunked else _content_length(environ))
+        length = None if chunked else _content_length(environ)
+        if not chunked and not length:
+            # No body, or an empty one.
+            return self.app(environ, start_response)
+        body = TrackedBody(environ["wsgi.input"], length)
         environ["wsgi.input"] = body
         result = self.app(environ, start_response)
         if not body.ended:

@@ -6,7 +6,7 @@ With N closed-loop clients and a busy machine, a request waits behind the
 others: the mean latency is about N times the machine's CPU time per request,
 divided by its cores. This benchmark measures that CPU time and the latency it
 gives, with the same load generator and gunicorn settings as the others, for
-requests that do less and less than a warm dashboard batch:
+requests that do less than a warm dashboard batch, and for the batch itself:
 
 - a Flask app that returns a constant (bench/minimal_app.py);
 - the same app reading one row from PostgreSQL and one key from Redis, the

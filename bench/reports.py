@@ -1,4 +1,4 @@
-"""Where the benchmarks write their reports: bench/results/<date>-<name>.md."""
+"""The report files of the benchmarks, bench/results/<date>-<name>.md."""
 
 from pathlib import Path
 

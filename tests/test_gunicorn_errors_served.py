@@ -109,11 +109,19 @@ def test_error_response_escapes_quoted_bytes():
     assert body["error"]["message"] == 'Bad Request: line "with" \x00 and é'
 
 
-def post_chunked(body, path="/api/auth/login"):
+def post_head(authorization=None, *, length=None, path="/api/clients"):
+    """Return the head of a POST with a JSON body: ``length`` bytes, else chunked."""
+    framing = "Transfer-Encoding: chunked" if length is None else f"Content-Length: {length}"
+    credentials = f"Authorization: {authorization}\r\n" if authorization else ""
     return (
-        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + body
-    ).encode("latin-1")
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{credentials}"
+        f"Content-Type: application/json\r\n{framing}\r\n\r\n"
+    ).encode()
+
+
+def post_chunked(body, path="/api/auth/login"):
+    """Return a POST of the chunked ``body`` text, without a token."""
+    return post_head(path=path) + body.encode("latin-1")
 
 
 # gunicorn reads these bodies only when the app reads the request stream.
@@ -167,16 +175,6 @@ def exchange(base, raw, *, half_close=False):
         except ConnectionResetError:
             pass
     return received
-
-
-def post_head(authorization, *, length=None):
-    """Return the head of a POST /api/clients with a body: ``length`` bytes, else chunked."""
-    framing = "Transfer-Encoding: chunked" if length is None else f"Content-Length: {length}"
-    return (
-        "POST /api/clients HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        f"Authorization: {authorization}\r\n"
-        f"Content-Type: application/json\r\n{framing}\r\n\r\n"
-    ).encode()
 
 
 def address(base):

@@ -11,7 +11,7 @@ a generation is never older than that generation.
 """
 
 from flask import has_request_context, request
-from sqlalchemy import bindparam, literal_column, text
+from sqlalchemy import bindparam, literal_column, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import String
 
@@ -41,14 +41,9 @@ _BUMP = text(
     "ON CONFLICT (family, shard) DO UPDATE SET generation = generations.generation + 1"
 ).bindparams(bindparam("families", type_=ARRAY(String)))
 
-_READ = text(
-    "SELECT family, sum(generation)::bigint FROM cache_generations "
-    "WHERE family = ANY(:families) GROUP BY family"
-).bindparams(bindparam("families", type_=ARRAY(String)))
 
-
-# Every family's generation as a JSON object, for a statement that reads them
-# next to something else (see read_with).
+# Every family's generation as a JSON object: the column that read() selects, and
+# that a statement reading something else may select too (see read_with).
 SUMS_COLUMN = literal_column(
     "(SELECT json_object_agg(family, generation) FROM "
     "(SELECT family, sum(generation)::bigint AS generation FROM cache_generations "
@@ -87,7 +82,7 @@ def read(families=FAMILIES):
     """
     found = request.environ.get(READ_ALREADY) if has_request_context() else None
     if found is None:
-        found = dict(db.session.execute(_READ, {"families": list(families)}).all())
+        found = db.session.execute(select(SUMS_COLUMN)).scalar() or {}
     return {family: found.get(family, 0) for family in families}
 
 

@@ -112,7 +112,7 @@ PASSES = {
 
 # The any-match pass of a type with a name pass is skipped when the name pass
 # reached the cap and the page ends within it: name matches rank 2 or more and
-# other matches below 2, so the page holds name matches only. For "todd" at the
+# other matches below 2, so the page contains name matches only. For "todd" at the
 # large seed size, the statement took 3.3 ms instead of 4.8. The condition reads
 # no column, so PostgreSQL checks it once, before the scan.
 NAME_PASS_NOT_FULL = (
