@@ -35,22 +35,13 @@ import sys  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 from bench.load import Result, http_load  # noqa: E402
-from bench.machine import machine_line, speed_probe_ms  # noqa: E402
+from bench.machine import machine_busy_seconds, machine_line, speed_probe_ms  # noqa: E402
 from bench.reports import write_report  # noqa: E402
 from bench.scratch_cache import scratch_cache_environment  # noqa: E402
 from bench.server import BenchDatabase, BenchServer  # noqa: E402
 
 BATCH = "/api/dashboard/batch?include=stats,recent_activity,pipeline_summary"
 WARM_UP_S = 1
-
-
-def machine_busy_seconds():
-    """Return the seconds that all cores together have spent busy since boot."""
-    with open("/proc/stat") as stat:
-        ticks = [int(value) for value in stat.readline().split()[1:]]
-    # The fourth and fifth values are idle and iowait.
-    busy = sum(ticks) - ticks[3] - ticks[4]
-    return busy / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass

@@ -25,6 +25,15 @@ def speed_probe_ms():
     return statistics.median(times)
 
 
+def machine_busy_seconds():
+    """Return the seconds that all cores together have spent busy since boot (Linux only)."""
+    with open("/proc/stat") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:]]
+    # The fourth and fifth values are idle and iowait.
+    busy = sum(ticks) - ticks[3] - ticks[4]
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
 def machine_line(database, sharing, probes):
     """Return the report's machine line; ``probes`` are speed_probe_ms() before and after."""
     before, after = probes

@@ -4,12 +4,15 @@
 
 Loads the large seed into the scratch database, or reuses it, and serves the app
 with gunicorn's gevent worker. The queries are one-word, two-word and prefix
-queries, some taken from the data and some from the seed's vocabulary. Each is
-measured through the endpoint with concurrent keep-alive clients, then the naive
-way in the same run: an ``ILIKE '%word%'`` scan of the same fields through
-psycopg2, without HTTP, returning the same page of 10 and total. Each query's SQL is run once under
-EXPLAIN ANALYZE to show which indexes serve it. The report goes to
-bench/results/<date>-search.md and to standard output. See bench/README.md.
+queries, some taken from the data and some from the seed's vocabulary, and one
+word that matches nothing. Each is measured through the endpoint with concurrent
+keep-alive clients, then the naive way in the same run: an ``ILIKE '%word%'``
+scan of the same fields through psycopg2, without HTTP, returning the same page
+of 10 and total. Each query's SQL is run once under EXPLAIN ANALYZE to show which
+indexes serve it. A second table gives the least PostgreSQL time in which each
+query's first 10, 50 and 200 matches can be found, without ranking them. The
+report goes to bench/results/<date>-search.md and to standard output. See
+bench/README.md.
 """
 
 from gevent import monkey
@@ -24,16 +27,19 @@ import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import itertools  # noqa: E402
 import re  # noqa: E402
+import statistics  # noqa: E402
 import sys  # noqa: E402
 import urllib.parse  # noqa: E402
 
+import psycopg2  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.services import search as search_service  # noqa: E402
+from app.services.autocommit import read_in_autocommit  # noqa: E402
 from bench.load import http_load, sql_load  # noqa: E402
-from bench.machine import machine_line, speed_probe_ms  # noqa: E402
+from bench.machine import machine_busy_seconds, machine_line, speed_probe_ms  # noqa: E402
 from bench.reports import write_report  # noqa: E402
 from bench.server import DATABASE_NAME, SECRET_KEY, BenchDatabase, BenchServer  # noqa: E402
 from config import Config, database_url  # noqa: E402
@@ -73,9 +79,21 @@ LIMIT 10
 
 
 def pick_queries(database):
-    """Return ``{label: query}``: names taken from the data plus words from the vocabulary."""
+    """Return ``{label: query}``: names and a city taken from the data, words from the vocabulary.
+
+    The last query's word is absent from the large seed, whose places are
+    invented US cities, so its row shows what a search costs when it finds nothing.
+    """
     first_name, last_name = database.query(
         "SELECT first_name, last_name FROM candidates ORDER BY id LIMIT 1 OFFSET 123456"
+    )[0]
+    # The city of most Python candidates, among one-word city names.
+    (city,) = database.query(
+        """
+        SELECT lower(split_part(location, ',', 1)) AS city FROM candidates
+        WHERE 'Python' = ANY (skills) AND position(' ' IN split_part(location, ',', 1)) = 0
+        GROUP BY city ORDER BY count(*) DESC, city LIMIT 1
+        """
     )[0]
     return {
         "one word, a last name": last_name.lower(),
@@ -83,11 +101,12 @@ def pick_queries(database):
         "one word, a title word": "engineer",
         "two words, a full name": f"{first_name} {last_name}".lower(),
         "two words, title words": "senior engineer",
-        "two words, skill and place": "python london",
+        "two words, skill and city": f"python {city}",
         "prefix, a name": last_name[:3].lower(),
         "prefix, a skill": "jav",
         "prefix, second word": f"{first_name} {last_name[:3]}".lower(),
         "prefix, a common second word": "python eng",
+        "one word, no match": "london",
     }
 
 
@@ -133,7 +152,12 @@ def ilike_patterns(query):
 
 
 def explain_search(app, query):
-    """Run the search service once and EXPLAIN ANALYZE its main statement; return the plan."""
+    """Run the search service once and EXPLAIN ANALYZE its main statement; return the plan.
+
+    The search runs in autocommit mode, as it does in a request, so that the page
+    statement is the prepared one with its generic plan (app/services/prepared.py),
+    not a plan made for the query's values.
+    """
     statements = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
@@ -142,6 +166,7 @@ def explain_search(app, query):
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", record)
         try:
+            read_in_autocommit()
             search_service.search(query, limit=PAGE_SIZE, offset=0)
         finally:
             event.remove(db.engine, "before_cursor_execute", record)
@@ -170,15 +195,95 @@ def summarize_plan(plan):
 
 
 def measure(server, database, token, query, args):
+    """Load the API with ``query``, then the ILIKE scan.
+
+    Return the API's result, the machine's CPU milliseconds per API request, and
+    the ILIKE scan's result.
+    """
     headers = {"Authorization": f"Bearer {token}"}
     path = "/api/search?" + urllib.parse.urlencode({"q": query, "limit": PAGE_SIZE})
     http_load("127.0.0.1", server.port, path, headers, clients=args.clients, seconds=1)
+    busy_before = machine_busy_seconds()
     api = http_load(
         "127.0.0.1", server.port, path, headers, clients=args.clients, seconds=args.seconds
     )
+    machine_ms = (machine_busy_seconds() - busy_before) * 1000 / max(api.requests, 1)
     statements = [(ILIKE_SQL, {"patterns": ilike_patterns(query)})]
     naive = sql_load(database.libpq_url, statements, clients=args.clients, seconds=args.seconds)
-    return api, naive
+    return api, machine_ms, naive
+
+
+# The least work that finding a query's first matches takes, before any ranking:
+# the first N rows of a table that match, by the best of three access paths.
+DEPTHS = (10, 50, 200)
+DEPTH_TABLES = ("candidates", "jobs")
+DEPTH_RUNS = 5
+FIRST_MATCHES = "SELECT id FROM {table} WHERE {condition} LIMIT %(depth)s"
+# Each path's settings, and its condition. IS TRUE keeps the index out of a
+# condition, as in app/services/search.py.
+ACCESS_PATHS = {
+    "GIN": ("SET LOCAL enable_seqscan = off", "search_vector @@ %(query)s::tsquery"),
+    "GIN on the words before the prefix": (
+        "SET LOCAL enable_seqscan = off",
+        "search_vector @@ %(anchor)s::tsquery AND (search_vector @@ %(query)s::tsquery) IS TRUE",
+    ),
+    "sequential scan": (
+        "SET LOCAL enable_bitmapscan = off",
+        "(search_vector @@ %(query)s::tsquery) IS TRUE",
+    ),
+}
+
+
+def parsed_query(app, query):
+    """Return the tsquery and the anchor (or None) that the search service builds for ``query``."""
+    with app.app_context():
+        parsed = search_service.parse_in_database(db.engine.url, query)
+        db.session.remove()
+    return None if parsed is None else (parsed.query, parsed.anchor)
+
+
+def execution_ms(cursor, settings, sql, params):
+    """Return the median execution time in ms of ``sql`` under ``settings``, after a warm-up."""
+    times = []
+    for _ in range(DEPTH_RUNS + 1):
+        cursor.execute("BEGIN")
+        cursor.execute(settings)
+        cursor.execute("EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF, FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+        cursor.execute("ROLLBACK")
+        # psycopg2 parses the json column.
+        times.append(plan[0]["Execution Time"])
+    return statistics.median(times[1:])
+
+
+def first_matches_ms(database, tsquery, anchor):
+    """Return ``{depth: (ms, {table: path})}``: the best paths' times, summed over the tables."""
+    connection = psycopg2.connect(database.libpq_url)
+    connection.autocommit = True
+    found = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
+            for depth in DEPTHS:
+                total, paths = 0.0, {}
+                for table in DEPTH_TABLES:
+                    timed = {
+                        name: execution_ms(
+                            cursor,
+                            settings,
+                            FIRST_MATCHES.format(table=table, condition=condition),
+                            {"query": tsquery, "anchor": anchor, "depth": depth},
+                        )
+                        for name, (settings, condition) in ACCESS_PATHS.items()
+                        if anchor is not None or "anchor" not in condition
+                    }
+                    best = min(timed, key=timed.get)
+                    total += timed[best]
+                    paths[table] = best
+                found[depth] = (total, paths)
+    finally:
+        connection.close()
+    return found
 
 
 def format_typed(typed, count):
@@ -209,17 +314,47 @@ def format_report(rows, database, args, started, probes):
         f"- Targets: API p95 under {P95_TARGET_MS} ms; API at least {MIN_SPEEDUP}x faster"
         " (p50) than the ILIKE scan, which runs as raw SQL without HTTP.",
         "",
-        "| query | q | API req/s | API p50 ms | API p95 ms | ILIKE p50 ms | ILIKE p95 ms"
-        " | speedup (p50) | errors | plan |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| query | q | API req/s | API p50 ms | API p95 ms | machine CPU ms per request"
+        " | ILIKE p50 ms | ILIKE p95 ms | speedup (p50) | errors | plan |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for label, query, api, naive, plan in rows:
+    for label, query, api, machine_ms, naive, plan in rows:
         speedup = naive.median / api.median
         lines.append(
             f"| {label} | `{query}` | {api.rate:.0f} | {api.median:.1f}"
-            f" | {api.percentile(0.95):.1f} | {naive.median:.0f} | {naive.percentile(0.95):.0f}"
-            f" | {speedup:.0f}x | {api.errors + naive.errors} | {plan} |"
+            f" | {api.percentile(0.95):.1f} | {machine_ms:.2f} | {naive.median:.0f}"
+            f" | {naive.percentile(0.95):.0f} | {speedup:.0f}x | {api.errors + naive.errors}"
+            f" | {plan} |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def format_depths(depths):
+    """Return the report's section on the time that finding the first matches takes."""
+    lines = [
+        "",
+        "## Finding the first matches, without ranking",
+        "",
+        f"The least PostgreSQL execution time in which each query's first {DEPTHS[0]},"
+        f" {DEPTHS[1]} and {DEPTHS[2]} matching rows of {' and '.join(DEPTH_TABLES)} are"
+        " found, in each table's storage order and without ranking. Per table, the"
+        " fastest of three paths counts: a GIN bitmap scan on the whole query, one on the"
+        " words before a typed prefix, and a sequential scan that stops at the count."
+        f" Median of {DEPTH_RUNS} runs on one connection, with no other load. Search ranks up"
+        " to `SEARCH_MAX_RANKED_MATCHES` matches per table (200 by default), so the"
+        " 200 column is a floor of its work before ranking, highlights, clients and the"
+        " matches within names.",
+        "",
+        "| q | first 10 ms | first 50 ms | first 200 ms | fastest paths for 200 |",
+        "|---|---|---|---|---|",
+    ]
+    for query, found in depths:
+        if found is None:
+            lines.append(f"| `{query}` | nothing to search | | | |")
+            continue
+        times = " | ".join(f"{found[depth][0]:.2f}" for depth in DEPTHS)
+        paths = "; ".join(f"{table}: {path}" for table, path in found[DEPTHS[-1]][1].items())
+        lines.append(f"| `{query}` | {times} | {paths} |")
     return "\n".join(lines) + "\n"
 
 
@@ -251,15 +386,23 @@ def main():
     with server:
         for label, query in queries.items():
             plan = summarize_plan(explain_search(app, query))
-            api, naive = measure(server, database, server.token, query, args)
-            rows.append((label, query, api, naive, plan))
+            api, machine_ms, naive = measure(server, database, server.token, query, args)
+            rows.append((label, query, api, machine_ms, naive, plan))
             print(f"measured {label}: {query!r}", flush=True)
         texts = typed_texts(database)
         typed = measure_typed(server, server.token, texts, args)
         print(f"measured {len(texts):,} typed texts", flush=True)
 
+    depths = []
+    for query in queries.values():
+        parsed = parsed_query(app, query)
+        depths.append((query, None if parsed is None else first_matches_ms(database, *parsed)))
     probes = (probe_before, speed_probe_ms())
-    report = format_report(rows, database, args, started, probes) + format_typed(typed, len(texts))
+    report = (
+        format_report(rows, database, args, started, probes)
+        + format_typed(typed, len(texts))
+        + format_depths(depths)
+    )
     write_report("search", started, report)
 
 

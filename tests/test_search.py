@@ -907,6 +907,26 @@ def test_search_rare_word_reads_the_index(app, skewed_titles):
     assert "candidate" not in choices(app, "senior ").scanned
 
 
+# Each table's estimate columns: its rows, then the query's, the anchor's and the
+# prefix's matches (search_scans.ESTIMATES). These queries have no anchor.
+def estimated(rows, matches):
+    return [rows, matches, None, None]
+
+
+def test_search_jobs_read_the_index_where_candidates_scan():
+    from app.services.search_scans import choose_scans
+
+    tenth = estimated(1000, 100)
+
+    assert choose_scans(("candidate", "job"), tenth + tenth).scanned == frozenset({"candidate"})
+
+
+def test_search_jobs_scan_for_a_common_word():
+    from app.services.search_scans import choose_scans
+
+    assert choose_scans(("job",), estimated(1000, 300)).scanned == frozenset({"job"})
+
+
 def test_search_anchored_type_is_not_scanned(app, skewed_titles):
     assert "candidate" not in choices(app, "senior engineer").scanned
 
