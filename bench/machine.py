@@ -26,12 +26,16 @@ def speed_probe_ms():
 
 
 def machine_busy_seconds():
-    """Return the seconds that all cores together have spent busy since boot (Linux only)."""
+    """Return the seconds that all cores together have spent busy since boot (Linux only).
+
+    Busy is user, nice, system, irq and softirq time. Steal time ran another
+    machine's work, and guest time is already part of user time.
+    """
     with open("/proc/stat") as stat:
-        ticks = [int(value) for value in stat.readline().split()[1:]]
-    # The fourth and fifth values are idle and iowait.
-    busy = sum(ticks) - ticks[3] - ticks[4]
-    return busy / os.sysconf("SC_CLK_TCK")
+        user, nice, system, _idle, _iowait, irq, softirq = (
+            int(value) for value in stat.readline().split()[1:8]
+        )
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def machine_line(database, sharing, probes):

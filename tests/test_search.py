@@ -843,8 +843,8 @@ def test_search_excluded_word_is_not_an_anchor(app, skewed_titles):
 ANCHOR_QUERIES = ["senior jav", "grace hop", "java -senior dev", "senior engineer"]
 
 
-def page_rows(app, q, choices=None, prepared_statement=False):
-    """Return every row of the page statement for ``q``, ranking up to 1,000 matches."""
+def page_rows(app, q, choices=None, prepared_statement=False, max_ranked=1000):
+    """Return every row of the page statement for ``q``, ranking up to ``max_ranked`` matches."""
     from app.services import prepared
     from app.services.autocommit import read_in_autocommit
     from app.services.search import HEADLINE_OPTIONS, NO_CHOICES, SEARCH_TYPES, page_statement
@@ -855,7 +855,7 @@ def page_rows(app, q, choices=None, prepared_statement=False):
         "limit": 50,
         "offset": 0,
         "headline_options": HEADLINE_OPTIONS,
-        "max_ranked": 1000,
+        "max_ranked": max_ranked,
     }
     statement = page_statement(SEARCH_TYPES, choices or NO_CHOICES)
     with app.app_context():
@@ -887,6 +887,19 @@ def test_search_scanned_pass_finds_the_same_page(app, records, skewed_titles, q)
     both = frozenset({"candidate", "job"})
     plain = page_rows(app, q)
     scanned = page_rows(app, q, ScanChoices(frozenset(), both))
+
+    assert scanned == plain
+
+
+# With the cap reached, each pass ranks the first matches in storage order, which
+# a bitmap heap scan and a sequential scan both return.
+@pytest.mark.parametrize("q", [*ANCHOR_QUERIES, "engineer", "grace"])
+def test_search_scanned_pass_finds_the_same_capped_page(app, records, skewed_titles, q):
+    from app.services.search_scans import ScanChoices
+
+    both = frozenset({"candidate", "job"})
+    plain = page_rows(app, q, max_ranked=2)
+    scanned = page_rows(app, q, ScanChoices(frozenset(), both), max_ranked=2)
 
     assert scanned == plain
 
@@ -924,7 +937,7 @@ def test_search_jobs_read_the_index_where_candidates_scan():
 def test_search_jobs_scan_for_a_common_word():
     from app.services.search_scans import choose_scans
 
-    assert choose_scans(("job",), estimated(1000, 300)).scanned == frozenset({"job"})
+    assert choose_scans(("job",), estimated(1000, 280)).scanned == frozenset({"job"})
 
 
 def test_search_anchored_type_is_not_scanned(app, skewed_titles):

@@ -40,12 +40,12 @@ ANCHOR_RATIO = 4
 
 # Scan when the planner expects the query to match at least this share of the
 # table's rows. NOTE: each value lies between cases of the large seed, not at a
-# measured break-even point. On candidates, PostgreSQL's own plans read the index
-# at an estimate of 0.5% of the rows ("todd"), and the scan won at 7% and above.
-# A job's vector contains its description and is about three times a candidate's,
-# so each job row that a scan reads costs more: at estimates of 6.9% ("tod") and
-# 8.8% ("senior engineer") of the jobs, the index found the first 200 matches
-# faster, and the scan won at 28% ("engineer").
+# measured break-even point. On candidates, PostgreSQL's own plans read the
+# index at an estimate of 0.5% of the rows ("todd"). A job's vector contains its
+# description and is about three times a candidate's, so each job row that a
+# scan reads costs more. At estimates of 6.9% ("tod") and 8.8% ("senior
+# engineer") of the jobs, the index found the first 200 matches faster, and at
+# 28% ("engineer") the scan did (bench.search's table of first matches).
 SCAN_FRACTIONS = {"candidate": 0.03, "job": 0.15}
 
 # Per table, what the parse statement estimates, in this order.
