@@ -32,41 +32,14 @@ import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 
-from bench.load import Result, http_load  # noqa: E402
-from bench.machine import machine_busy_seconds, machine_line, speed_probe_ms  # noqa: E402
+from bench.load import measure_with_cpu  # noqa: E402
+from bench.machine import machine_line, speed_probe_ms  # noqa: E402
 from bench.reports import write_report  # noqa: E402
 from bench.scratch_cache import scratch_cache_environment  # noqa: E402
 from bench.server import BenchDatabase, BenchServer  # noqa: E402
 
 BATCH = "/api/dashboard/batch?include=stats,recent_activity,pipeline_summary"
-WARM_UP_S = 1
-
-
-@dataclass
-class Measured:
-    name: str
-    clients: int
-    result: Result
-    machine_ms: float
-    worker_ms: float
-
-
-def measure(name, server, path, headers, *, clients, seconds):
-    """Load ``path`` after a warm-up; return its latencies and CPU time per request."""
-    http_load("127.0.0.1", server.port, path, headers, clients=clients, seconds=WARM_UP_S)
-    machine_before, worker_before = machine_busy_seconds(), server.worker_cpu_seconds()
-    result = http_load("127.0.0.1", server.port, path, headers, clients=clients, seconds=seconds)
-    machine_after, worker_after = machine_busy_seconds(), server.worker_cpu_seconds()
-    per_request = 1000 / max(result.requests, 1)
-    return Measured(
-        name,
-        clients,
-        result,
-        (machine_after - machine_before) * per_request,
-        (worker_after - worker_before) * per_request,
-    )
 
 
 def format_report(rows, database, args, started, probes):
@@ -124,21 +97,21 @@ def main():
         with BenchServer(
             database, app_module="bench.minimal_app:app", environment=minimal_environment
         ) as server:
-            rows.append(measure("Flask, one route", server, "/health", {}, **load))
+            rows.append(measure_with_cpu("Flask, one route", server, "/health", {}, **load))
             rows.append(
-                measure(
+                measure_with_cpu(
                     "Flask, one PostgreSQL and one Redis read", server, "/one-read-each", {}, **load
                 )
             )
         with BenchServer(database, environment=environment) as server:
             headers = {"Authorization": f"Bearer {server.token}"}
-            rows.append(measure("the app's /health", server, "/health", {}, **load))
+            rows.append(measure_with_cpu("the app's /health", server, "/health", {}, **load))
             rows.append(
-                measure(
+                measure_with_cpu(
                     "warm dashboard batch", server, BATCH, headers, clients=1, seconds=args.seconds
                 )
             )
-            rows.append(measure("warm dashboard batch", server, BATCH, headers, **load))
+            rows.append(measure_with_cpu("warm dashboard batch", server, BATCH, headers, **load))
 
     probes = (probe_before, speed_probe_ms())
     report = format_report(rows, database, args, started, probes)

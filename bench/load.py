@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import gevent
 import psycopg2
 
+from bench.machine import machine_busy_seconds
+
 CONTENT_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*(\d+)")
 
 
@@ -122,6 +124,40 @@ def http_load(host, port, path, headers, *, clients, seconds, paths=None):
         return work
 
     return _run(clients, seconds, make_worker)
+
+
+@dataclass
+class Measured:
+    """A load's result, with the CPU time that each request took."""
+
+    name: str
+    clients: int
+    result: Result
+    machine_ms: float
+    worker_ms: float
+
+
+WARM_UP_S = 1
+
+
+def measure_with_cpu(name, server, path, headers, *, clients, seconds):
+    """Load ``path`` on a BenchServer after a warm-up; return latencies and CPU time per request.
+
+    The CPU time is the whole machine's and the gunicorn workers' own, from /proc
+    (Linux only).
+    """
+    http_load("127.0.0.1", server.port, path, headers, clients=clients, seconds=WARM_UP_S)
+    machine_before, worker_before = machine_busy_seconds(), server.worker_cpu_seconds()
+    result = http_load("127.0.0.1", server.port, path, headers, clients=clients, seconds=seconds)
+    machine_after, worker_after = machine_busy_seconds(), server.worker_cpu_seconds()
+    per_request = 1000 / max(result.requests, 1)
+    return Measured(
+        name,
+        clients,
+        result,
+        (machine_after - machine_before) * per_request,
+        (worker_after - worker_before) * per_request,
+    )
 
 
 def sql_load(dsn, statements, *, clients, seconds):

@@ -38,8 +38,8 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.services import search as search_service  # noqa: E402
 from app.services.autocommit import read_in_autocommit  # noqa: E402
-from bench.load import http_load, sql_load  # noqa: E402
-from bench.machine import machine_busy_seconds, machine_line, speed_probe_ms  # noqa: E402
+from bench.load import http_load, measure_with_cpu, sql_load  # noqa: E402
+from bench.machine import machine_line, speed_probe_ms  # noqa: E402
 from bench.reports import write_report  # noqa: E402
 from bench.server import DATABASE_NAME, SECRET_KEY, BenchDatabase, BenchServer  # noqa: E402
 from config import Config, database_url  # noqa: E402
@@ -206,34 +206,32 @@ def measure(server, database, token, query, args):
     """
     headers = {"Authorization": f"Bearer {token}"}
     path = "/api/search?" + urllib.parse.urlencode({"q": query, "limit": PAGE_SIZE})
-    http_load("127.0.0.1", server.port, path, headers, clients=args.clients, seconds=1)
-    busy_before = machine_busy_seconds()
-    api = http_load(
-        "127.0.0.1", server.port, path, headers, clients=args.clients, seconds=args.seconds
-    )
-    machine_ms = (machine_busy_seconds() - busy_before) * 1000 / max(api.requests, 1)
+    api = measure_with_cpu(query, server, path, headers, clients=args.clients, seconds=args.seconds)
     statements = [(ILIKE_SQL, {"patterns": ilike_patterns(query)})]
     naive = sql_load(database.libpq_url, statements, clients=args.clients, seconds=args.seconds)
-    return api, machine_ms, naive
+    return api.result, api.machine_ms, naive
 
 
-# The least work that finding a query's first matches takes, before any ranking:
+# The minimum time that finding a query's first matches takes, before any ranking:
 # the first N rows of a table that match, by the fastest of up to three access paths.
 DEPTHS = (10, 50, 200)
 DEPTH_TABLES = ("candidates", "jobs")
 DEPTH_RUNS = 5
 FIRST_MATCHES = "SELECT id FROM {table} WHERE {condition} LIMIT %(depth)s"
-# Each path's settings, and its condition. IS TRUE keeps the index out of a
-# condition, as in app/services/search.py.
+# Each path's settings and condition, and whether it needs the words before a
+# typed prefix. IS TRUE keeps the index out of a condition, as in
+# app/services/search.py.
 ACCESS_PATHS = {
-    "GIN": ("SET LOCAL enable_seqscan = off", "search_vector @@ %(query)s::tsquery"),
+    "GIN": ("SET LOCAL enable_seqscan = off", "search_vector @@ %(query)s::tsquery", False),
     "GIN on the words before the prefix": (
         "SET LOCAL enable_seqscan = off",
         "search_vector @@ %(anchor)s::tsquery AND (search_vector @@ %(query)s::tsquery) IS TRUE",
+        True,
     ),
     "sequential scan": (
         "SET LOCAL enable_bitmapscan = off",
         "(search_vector @@ %(query)s::tsquery) IS TRUE",
+        False,
     ),
 }
 
@@ -278,8 +276,8 @@ def first_matches_ms(database, tsquery, anchor):
                             FIRST_MATCHES.format(table=table, condition=condition),
                             {"query": tsquery, "anchor": anchor, "depth": depth},
                         )
-                        for name, (settings, condition) in ACCESS_PATHS.items()
-                        if anchor is not None or "anchor" not in condition
+                        for name, (settings, condition, needs_anchor) in ACCESS_PATHS.items()
+                        if anchor is not None or not needs_anchor
                     }
                     best = min(timed, key=timed.get)
                     total += timed[best]
