@@ -82,7 +82,11 @@ def proxied_server(app, database_url, tmp_path):
         "DATABASE_URL": proxied_url.render_as_string(hide_password=False),
         "DB_POOL_TIMEOUT_S": "1",
     }
-    server = start_gunicorn(tmp_path / "gunicorn.log", environment, workers=2)
+    # One worker, so that the outage reaches the pool that served the requests
+    # before it. A second worker that served one of those requests but none
+    # during the outage would trust its dead connection for DB_PING_AFTER_IDLE_S
+    # (app/pool_ping.py), and its next request would get a 503 after recovery.
+    server = start_gunicorn(tmp_path / "gunicorn.log", environment, workers=1)
     yield server, proxy
     server.stop()
     if proxy.listener is not None:
